@@ -1,0 +1,106 @@
+"""`workbench claims size`: JSON and a table on stdout; bad input exits 2 with one line."""
+
+import json
+
+import pytest
+
+from tests.claims.conftest import CLAIM_HEADER, write_csv
+from workbench.cli import cli
+
+
+def size(runner, *args: str):
+    return runner.invoke(cli, ["claims", "size", *args])
+
+
+def files(hand_extract) -> list[str]:
+    members, claims = hand_extract
+    return ["--members", str(members), "--claims", str(claims)]
+
+
+def test_json_has_the_documented_shape(runner, hand_extract):
+    result = size(runner, *files(hand_extract), "--json")
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert {"overall", "payers", "unmatched", "opportunity"} <= set(data)
+    assert data["overall"]["tcoc_pmpm"] == "159.03"
+    assert data["overall"]["cohort_cost_multiplier"] == "1.7904"
+    assert data["overall"]["top5pct_cost_share"] is None
+    assert data["payers"]["Acme"]["cohorts"]["with_bh"]["pmpm"] == "284.72"
+    assert data["unmatched"]["claim_lines"] == 3
+
+
+def test_savings_rates_come_from_the_evidence_library(runner, hand_extract):
+    # The test database is empty, so the reference evidence file is read instead. Its three
+    # percent_savings items, applied to the 36,200.00 yearly excess:
+    #   milliman_2014 5-10%: 1,810.00 / 2,715.00 / 3,620.00
+    #   milliman_2017 9-17%: 3,258.00 / 4,706.00 / 6,154.00
+    #   missouri 8.1%:       2,932.20 / 2,932.20 / 2,932.20
+    opportunity = json.loads(size(runner, *files(hand_extract), "--json").stdout)["opportunity"]
+
+    assert [(e["key"], e["low"], e["mid"], e["high"]) for e in opportunity["estimates"]] == [
+        ("milliman_2014_savings_pct", "1810.00", "2715.00", "3620.00"),
+        ("milliman_2017_savings_pct", "3258.00", "4706.00", "6154.00"),
+        ("missouri_cmhc_health_homes", "2932.20", "2932.20", "2932.20"),
+    ]
+    # Range: lowest low, median of the mids (2,932.20), highest high.
+    assert (opportunity["low"], opportunity["mid"], opportunity["high"]) == (
+        "1810.00",
+        "2932.20",
+        "6154.00",
+    )
+
+
+def test_text_output_is_a_readable_table(runner, hand_extract):
+    result = size(runner, *files(hand_extract))
+
+    assert result.exit_code == 0, result.output
+    assert "TCOC PMPM" in result.stdout
+    assert "11,450.00" in result.stdout
+    assert "Acme" in result.stdout
+    assert "36,200.00" in result.stdout
+    assert "duplicate row(s)" in result.stdout
+    assert "Savings rates from the reference evidence file" in result.stdout
+
+
+def test_one_payer(runner, hand_extract):
+    result = size(runner, *files(hand_extract), "--payer", "Acme", "--json")
+
+    assert json.loads(result.stdout)["extract"]["payer"] == "Acme"
+
+
+@pytest.mark.parametrize(
+    ("claim", "message"),
+    [
+        pytest.param(
+            ["C1", "A01", "Acme", "2024-13-01", "ed", "1.00", ""],
+            "claims.csv row 2, column service_date: '2024-13-01' is not a date (YYYY-MM-DD)",
+            id="date",
+        ),
+        pytest.param(
+            ["C1", "A01", "Acme", "2024-01-01", "lab", "1.00", ""],
+            "claims.csv row 2, column setting: 'lab' is not a setting",
+            id="setting",
+        ),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(runner, hand_extract, tmp_path, claim, message):
+    members, _ = hand_extract
+    claims = write_csv(tmp_path / "claims.csv", CLAIM_HEADER, [claim])
+
+    result = size(runner, "--members", str(members), "--claims", str(claims), "--json")
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(message)
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_a_missing_file_exits_2(runner, hand_extract, tmp_path):
+    members, _ = hand_extract
+
+    result = size(runner, "--members", str(members), "--claims", str(tmp_path / "none.csv"))
+
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "none.csv: no such file"

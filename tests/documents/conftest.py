@@ -1,0 +1,73 @@
+"""Fixtures for documents: the loaded reference library as a snapshot, and rendered PDFs."""
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import PROFILES_DIR, make_app, migrate_to_head
+from workbench.documents.context import DocumentRequest, build_context
+from workbench.documents.render import make_charts, render_document, render_html
+from workbench.engine import scenario_from_text
+from workbench.extensions import db
+from workbench.services.documents import get_library_snapshot
+from workbench.services.library import load_library
+from workbench.services.library_files import read_library
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+ISSUED = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="session")
+def library(tmp_path_factory):
+    """The repository's profiles and reference data, loaded once and copied out as plain data."""
+    folder = tmp_path_factory.mktemp("library")
+    url = f"sqlite:///{folder / 'library.sqlite3'}"
+    app = make_app(url, folder)
+    migrate_to_head(app)
+    with app.app_context():
+        load_library(db.session, read_library(PROFILES_DIR))
+        db.session.commit()
+        snapshot = get_library_snapshot(db.session)
+        db.engine.dispose()
+    return snapshot
+
+
+def example(name: str, **replacements: str):
+    text = (EXAMPLES / name).read_text()
+    for old, new in replacements.items():
+        text = text.replace(old, new)
+    return scenario_from_text(text)
+
+
+def request_for(kind: str, *stakeholders: str) -> DocumentRequest:
+    return DocumentRequest(kind, stakeholders, "Riverside Primary Care", ISSUED)
+
+
+class Rendered:
+    """A document rendered from a scenario: its context, HTML, PDF and extracted text."""
+
+    def __init__(self, library, scenario, request):
+        self.context = build_context(request, scenario, library, make_charts)
+        self.html = render_html(self.context)
+        rendered = render_document(self.context)
+        self.pdf, self.page_count = rendered.pdf, rendered.page_count
+        self.reader = PdfReader(io.BytesIO(self.pdf))
+        self.text = "\n".join(page.extract_text() for page in self.reader.pages)
+
+
+@pytest.fixture(scope="session")
+def render(library):
+    """Render a document once per session for each distinct request."""
+    cache: dict = {}
+
+    def rendered(scenario_name: str, kind: str, *stakeholders: str, **replacements: str):
+        key = (scenario_name, kind, stakeholders, tuple(sorted(replacements.items())))
+        if key not in cache:
+            scenario = example(scenario_name, **replacements)
+            cache[key] = Rendered(library, scenario, request_for(kind, *stakeholders))
+        return cache[key]
+
+    return rendered

@@ -1,0 +1,79 @@
+"""A render that is not in storage runs as a background job; the site keeps answering."""
+
+import time
+
+import pytest
+from sqlalchemy import select
+
+from tests.documents.conftest import example
+from workbench.cli import cli
+from workbench.extensions import db
+from workbench.models import Job
+from workbench.models.enums import JobStatus
+from workbench.services.documents import build_document_request, request_document
+from workbench.services.jobs import enqueue_job, job_handler
+
+
+@job_handler("test_failure")
+def _fail(session, params, job):
+    raise RuntimeError("the extract was unreadable")
+
+
+def wait_for(job_id: int, seconds: float = 120) -> Job:
+    deadline = time.monotonic() + seconds
+    while True:
+        db.session.expire_all()
+        job = db.session.get(Job, job_id)
+        if job.status in (JobStatus.SUCCEEDED, JobStatus.FAILED) or time.monotonic() > deadline:
+            return job
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def loaded(app, runner):
+    runner.invoke(cli, ["init"], catch_exceptions=False)
+    return app
+
+
+def test_an_uncached_render_is_a_job_and_the_site_keeps_answering(loaded, client):
+    scenario = example("worked-example.yaml")
+    request = build_document_request(db.session, "executive-summary", (), "Riverside")
+
+    artifact, job = request_document(db.session, scenario, request)
+    db.session.commit()
+    page = client.get("/login")
+    status_while_serving = db.session.scalar(select(Job.status).where(Job.id == job.id))
+
+    assert artifact is None
+    assert page.status_code == 200
+    assert status_while_serving in (JobStatus.QUEUED, JobStatus.RUNNING)
+    finished = wait_for(job.id)
+    assert finished.status == JobStatus.SUCCEEDED, finished.error
+    assert finished.result_type == "document"
+
+    stored, no_job = request_document(db.session, scenario, request)
+    assert no_job is None
+    assert stored.id == finished.result_id
+
+
+def test_a_failing_job_records_why(loaded):
+    job = enqueue_job(db.session, "test_failure", {}, user_id=None)
+    db.session.commit()
+
+    finished = wait_for(job.id)
+
+    assert finished.status == JobStatus.FAILED
+    assert finished.error == "RuntimeError: the extract was unreadable"
+    assert finished.finished_at is not None
+
+
+def test_a_request_already_rendering_is_answered_with_the_same_job(loaded):
+    scenario = example("worked-example.yaml")
+    request = build_document_request(db.session, "executive-summary", (), "Riverside")
+
+    _, first = request_document(db.session, scenario, request)
+    _, second = request_document(db.session, scenario, request)
+    db.session.commit()
+
+    assert second.id == first.id
+    assert wait_for(first.id).status == JobStatus.SUCCEEDED

@@ -1,0 +1,261 @@
+"""Signing in and out, sessions that end, passwords, the account pages and the users command."""
+
+import pytest
+
+from tests.web.conftest import PASSWORD
+from workbench.cli import cli
+from workbench.extensions import db
+from workbench.models import AuditEvent, User
+from workbench.services.accounts import password_problem
+
+
+def test_every_page_sends_a_stranger_to_the_sign_in_page(client):
+    for page in ("/", "/organizations/", "/scenarios/", "/documents/", "/admin/users"):
+        response = client.get(page)
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login")
+
+
+def test_signing_in_opens_the_dashboard(web):
+    response = web.sign_in("lead")
+
+    assert response.status_code == 302
+    page = web.get("/").get_data(as_text=True)
+    assert "Negotiation pipeline" in page
+    assert "Test lead" in page
+
+
+def test_unknown_email_and_wrong_password_get_the_same_answer(web):
+    wrong = web.client.post(
+        "/login",
+        data={
+            "email": "lead@example.org",
+            "password": "wrong password here",
+            "csrf_token": web.token("/login"),
+        },
+    )
+    unknown = web.client.post(
+        "/login",
+        data={
+            "email": "nobody@example.org",
+            "password": PASSWORD,
+            "csrf_token": web.token("/login"),
+        },
+    )
+
+    assert wrong.status_code == unknown.status_code == 401
+    message = "That email and password do not match an active account."
+    assert message in wrong.get_data(as_text=True)
+    assert message in unknown.get_data(as_text=True)
+    assert "lead@example.org" in wrong.get_data(as_text=True)  # the form keeps the email typed
+
+
+def test_sign_in_without_a_csrf_token_is_refused(client, accounts):
+    response = client.post("/login", data={"email": "lead@example.org", "password": PASSWORD})
+
+    assert response.status_code == 400
+    assert "CSRF" in response.get_data(as_text=True)
+
+
+def test_sign_in_is_rate_limited(app, web):
+    app.config["WORKBENCH_LOGIN_LIMIT"] = "3 per minute"
+    attempt = {"email": "x@example.org", "password": "nope nope nope"}
+    answers = [
+        web.client.post("/login", data={**attempt, "csrf_token": web.token("/login")}).status_code
+        for _ in range(4)
+    ]
+
+    assert answers == [401, 401, 401, 429]
+
+
+def test_signing_out_ends_every_session_of_that_person(app, web, accounts):
+    web.sign_in("lead")
+    other = app.test_client()
+    other.post(
+        "/login",
+        data={"email": "lead@example.org", "password": PASSWORD, "csrf_token": _token(other)},
+    )
+    assert other.get("/").status_code == 200
+
+    web.post("/logout")
+
+    assert other.get("/").status_code == 302
+
+
+def test_disabling_an_account_ends_its_sessions(app, web, accounts):
+    lead = app.test_client()
+    lead.post(
+        "/login",
+        data={"email": "lead@example.org", "password": PASSWORD, "csrf_token": _token(lead)},
+    )
+    web.sign_in("admin")
+    user_id = accounts["lead"].id
+
+    response = web.post(
+        f"/admin/users/{user_id}", {f"u{user_id}-role": "lead"}, page="/admin/users"
+    )
+
+    assert response.status_code == 302
+    with web.db() as session:
+        assert session.get(User, user_id).active is False
+    assert lead.get("/").status_code == 302
+
+
+def test_changing_the_password_ends_other_sessions(app, web):
+    other = app.test_client()
+    other.post(
+        "/login",
+        data={"email": "lead@example.org", "password": PASSWORD, "csrf_token": _token(other)},
+    )
+    web.sign_in("lead")
+
+    response = web.post(
+        "/account",
+        {"current_password": PASSWORD, "new_password": "an entirely new passphrase"},
+        page="/account",
+    )
+
+    assert response.status_code == 302
+    assert web.get("/").status_code == 200  # this session carries on
+    assert other.get("/").status_code == 302
+
+
+def test_an_idle_session_expires(app, web):
+    web.sign_in("viewer")
+    with web.client.session_transaction() as session:
+        session["seen_at"] -= 31 * 60
+
+    response = web.get("/")
+
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_a_session_past_its_absolute_limit_expires(app, web):
+    web.sign_in("viewer")
+    with web.client.session_transaction() as session:
+        session["signed_in_at"] -= 13 * 3600
+
+    assert web.get("/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("password", "problem"),
+    [
+        ("short", "at least 12"),
+        ("x" * 65, "at most 64"),
+        ("password1234", "too common"),
+        ("aaaaaaaaaaaaaaa", "too common"),
+    ],
+)
+def test_weak_passwords_are_refused(password, problem):
+    assert problem in password_problem(password)
+
+
+def test_a_64_character_password_is_accepted():
+    assert password_problem("correct horse battery staple " * 2 + "123456") is None
+
+
+def test_passwords_are_stored_as_argon2id(accounts):
+    assert accounts["lead"].password_hash.startswith("$argon2id$")
+
+
+def test_pages_carry_the_security_headers(web):
+    response = web.get("/login")
+
+    policy = response.headers["Content-Security-Policy"]
+    assert (
+        "script-src 'self'" in policy
+        and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    )
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_open_redirect_after_sign_in_is_refused(web):
+    response = web.client.post(
+        "/login?next=//evil.example/",
+        data={"email": "lead@example.org", "password": PASSWORD, "csrf_token": web.token("/login")},
+    )
+
+    assert response.headers["Location"] == "/"
+
+
+def test_the_admin_creates_an_account_and_a_weak_password_keeps_the_form(web):
+    web.sign_in("admin")
+
+    weak = web.post(
+        "/admin/users/new",
+        {"email": "new.lead@example.org", "name": "New Lead", "role": "lead", "password": "short"},
+        page="/admin/users/new",
+    )
+    assert weak.status_code == 422
+    assert "new.lead@example.org" in weak.get_data(as_text=True)
+
+    made = web.post(
+        "/admin/users/new",
+        {"email": "new.lead@example.org", "role": "lead", "password": "a fine long passphrase"},
+        page="/admin/users/new",
+    )
+    assert made.status_code == 302
+    with web.db() as session:
+        assert session.query(User).filter_by(email="new.lead@example.org").one().role == "lead"
+        assert session.query(AuditEvent).filter_by(action="user.created").count() >= 1
+
+
+def test_users_create_reads_the_password_from_stdin(app, runner):
+    result = runner.invoke(
+        cli,
+        [
+            "users",
+            "create",
+            "--email",
+            "cfo@example.org",
+            "--role",
+            "executive",
+            "--password-stdin",
+        ],
+        input="a long executive passphrase\n",
+    )
+
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.query(User).filter_by(email="cfo@example.org").one().role == "executive"
+
+
+def test_users_create_refuses_a_weak_password_with_status_2(app, runner):
+    result = runner.invoke(
+        cli,
+        [
+            "users",
+            "create",
+            "--email",
+            "cfo@example.org",
+            "--role",
+            "executive",
+            "--password-stdin",
+        ],
+        input="short\n",
+    )
+
+    assert result.exit_code == 2
+    assert "at least 12" in result.output
+    with app.app_context():
+        assert db.session.query(User).count() == 0
+
+
+def test_init_creates_the_first_administrator_once(app, runner):
+    first = runner.invoke(cli, ["init"])
+    second = runner.invoke(cli, ["init"])
+
+    assert "admin@workbench.local" in first.output
+    assert "admin@workbench.local" not in second.output
+    with app.app_context():
+        assert db.session.query(User).count() == 1
+
+
+def _token(client) -> str:
+    from tests.web.conftest import TOKEN
+
+    match = TOKEN.search(client.get("/login").get_data(as_text=True))
+    return match.group(1) or match.group(2)

@@ -1,0 +1,97 @@
+"""The JSON API: token authentication, the same role checks, the CLI's JSON for evaluations."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.web.test_documents import document_id, scenario_id  # noqa: F401 (fixtures)
+from workbench.cli import cli
+
+WORKED = Path(__file__).resolve().parents[2] / "examples" / "worked-example.yaml"
+
+
+def issue_token(web, role: str) -> str:
+    """Sign in as `role` and issue an API token on the Account page, as a person would."""
+    web.sign_in(role)
+    page = web.post("/account/token", page="/account").get_data(as_text=True)
+    return re.search(r'<pre class="token"><code>([^<]+)</code>', page).group(1)
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def scenario_json() -> str:
+    from workbench import engine
+
+    return json.dumps(engine.scenario_to_dict(engine.scenario_from_text(WORKED.read_text())))
+
+
+def test_no_token_or_a_wrong_one_is_401(web):
+    assert web.client.post("/api/v1/evaluate", data="{}").status_code == 401
+    wrong = web.client.get("/api/v1/documents", headers=bearer("not-a-token"))
+    assert wrong.status_code == 401
+    assert "API token" in wrong.get_json()["error"]
+
+
+def test_the_session_cookie_does_not_open_the_api(web):
+    web.sign_in("lead")
+
+    assert web.client.get("/api/v1/documents").status_code == 401
+
+
+def test_evaluate_answers_exactly_as_the_cli_does(web, runner):
+    token = issue_token(web, "viewer")
+
+    response = web.client.post(
+        "/api/v1/evaluate?compare=1", data=scenario_json(), headers=bearer(token)
+    )
+    printed = runner.invoke(cli, ["rates", str(WORKED), "--json", "--compare"])
+
+    assert response.status_code == 200
+    assert response.get_json()["models"]["bundled"]["case_rate_per_enrolled_month"] == "195.35"
+    assert response.get_json() == json.loads(printed.output)
+
+
+def test_evaluate_names_the_field_of_a_bad_scenario(web):
+    token = issue_token(web, "viewer")
+    bad = json.loads(scenario_json())
+    bad["program"]["care_manager_fte"] = "-1"
+
+    response = web.client.post("/api/v1/evaluate", data=json.dumps(bad), headers=bearer(token))
+
+    assert response.status_code == 422
+    assert "program.care_manager_fte: must be greater than 0" in response.get_json()["errors"]
+
+
+def test_documents_are_listed_and_fetched(web, document_id):  # noqa: F811
+    token = issue_token(web, "viewer")
+
+    listing = web.client.get("/api/v1/documents", headers=bearer(token)).get_json()
+    detail = web.client.get(f"/api/v1/documents/{document_id}", headers=bearer(token)).get_json()
+    pdf = web.client.get(f"/api/v1/documents/{document_id}.pdf", headers=bearer(token))
+
+    assert [d["id"] for d in listing["documents"]] == [document_id]
+    assert detail["status"] == "draft" and len(detail["sha256"]) == 64
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+
+
+def test_a_new_token_revokes_the_old_one(web):
+    first = issue_token(web, "viewer")
+    second = issue_token(web, "viewer")
+
+    assert web.client.get("/api/v1/documents", headers=bearer(first)).status_code == 401
+    assert web.client.get("/api/v1/documents", headers=bearer(second)).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["viewer", "executive", "admin"])
+def test_recording_an_offer_needs_the_lead_role(web, role):
+    token = issue_token(web, role)
+
+    response = web.client.post(
+        "/api/v1/negotiations/1/offers", json={"round": 1}, headers=bearer(token)
+    )
+
+    assert response.status_code == 403

@@ -1,0 +1,180 @@
+"""Documents in the browser: generate, preview, download, versions, submit, review, approve."""
+
+import io
+import re
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from workbench import engine
+from workbench.cli import cli
+from workbench.models import AuditEvent, DocumentArtifact, Scenario
+from workbench.models.enums import DocumentStatus
+from workbench.services.documents import build_document_request, generate_document
+
+CENT = Decimal("0.01")
+WORKED = Path(__file__).resolve().parents[2] / "examples" / "worked-example.yaml"
+
+
+@pytest.fixture
+def scenario_id(runner, web) -> int:
+    """Load the library and save the worked example as a scenario the lead owns."""
+    runner.invoke(cli, ["init"], catch_exceptions=False)
+    parsed = engine.scenario_from_text(WORKED.read_text())
+    with web.db() as session:
+        scenario = Scenario(
+            name=parsed.name,
+            method_version=parsed.method,
+            payment_model=parsed.payment_model,
+            inputs=engine.scenario_to_dict(parsed),
+            owner_id=web.accounts["lead"].id,
+        )
+        session.add(scenario)
+        session.commit()
+        return scenario.id
+
+
+@pytest.fixture
+def document_id(web, scenario_id) -> int:
+    """An executive summary of the worked example, rendered the way the CLI does."""
+    with web.db() as session:
+        parsed = engine.parse_scenario(session.get(Scenario, scenario_id).inputs)
+        request = build_document_request(session, "executive-summary", (), None)
+        artifact, _ = generate_document(
+            session, parsed, request, user_id=web.accounts["lead"].id, scenario_id=scenario_id
+        )
+        session.commit()
+        return artifact.id
+
+
+def wait_for_result(web, job_url: str, seconds: float = 120) -> str:
+    """Poll the job page as htmx does until it names the result page."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        response = web.get(job_url, headers={"HX-Request": "true"})
+        if "HX-Redirect" in response.headers:
+            return response.headers["HX-Redirect"]
+        assert "It failed" not in response.get_data(as_text=True)
+        time.sleep(0.2)
+    raise AssertionError("the render did not finish")
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_a_lead_generates_a_document_in_the_background_and_downloads_it(web, scenario_id):
+    web.sign_in("lead")
+    form = {"scenario": scenario_id, "kind": "executive-summary"}
+
+    started = web.post("/documents/generate", form, page="/documents/")
+
+    assert started.status_code == 302
+    job_url = started.headers["Location"]
+    assert job_url.startswith("/jobs/")
+    assert "Rendering the document" in web.get(job_url).get_data(as_text=True)
+    document_url = wait_for_result(web, job_url)
+    page = web.get(document_url).get_data(as_text=True)
+    assert "Every version" in page and "draft" in page
+    download = web.get(document_url + ".pdf?download=1")
+    assert download.mimetype == "application/pdf"
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    text = pdf_text(download.data)
+    evaluation = engine.evaluate(engine.scenario_from_text(WORKED.read_text()))
+    assert f"${evaluation.result.proposed_pmpm.quantize(CENT)}" in text
+
+    again = web.post("/documents/generate", form, page="/documents/")
+    assert again.headers["Location"] == document_url  # same inputs: served from storage
+
+
+def test_a_brief_needs_a_stakeholder_and_the_form_keeps_the_choice(web, scenario_id):
+    web.sign_in("lead")
+
+    response = web.post(
+        "/documents/generate", {"scenario": scenario_id, "kind": "brief"}, page="/documents/"
+    )
+
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Choose at least one stakeholder" in page
+    assert re.search(r'<option selected value="brief">|<option value="brief" selected>', page)
+
+
+def test_submit_approve_and_the_approved_pdf_is_frozen(web, document_id):
+    web.sign_in("lead")
+    submitted = web.post(f"/documents/{document_id}/submit", page=f"/documents/{document_id}")
+    assert submitted.status_code == 302
+
+    web.sign_in("executive")
+    queue = web.get("/documents/review").get_data(as_text=True)
+    assert f"/documents/{document_id}" in queue
+    approved = web.post(
+        f"/documents/{document_id}/approve",
+        {"comment": "Good to go."},
+        page=f"/documents/{document_id}",
+    )
+
+    assert approved.status_code == 302
+    with web.db() as session:
+        artifact = session.get(DocumentArtifact, document_id)
+        assert artifact.status == DocumentStatus.APPROVED
+        assert artifact.reviewed_by_id == web.accounts["executive"].id
+        actions = [e.action for e in session.query(AuditEvent).filter_by(target_id=document_id)]
+        assert {"document.submitted", "document.approved"} <= set(actions)
+    again = web.post(f"/documents/{document_id}/approve", page=f"/documents/{document_id}")
+    assert again.status_code == 409
+
+
+def test_approving_needs_a_fresh_sign_in(web, document_id):
+    web.sign_in("lead")
+    web.post(f"/documents/{document_id}/submit", page=f"/documents/{document_id}")
+    web.sign_in("executive")
+    with web.client.session_transaction() as session:
+        session["signed_in_at"] -= 11 * 60
+
+    response = web.post(f"/documents/{document_id}/approve", page=f"/documents/{document_id}")
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+    with web.db() as session:
+        assert session.get(DocumentArtifact, document_id).status == DocumentStatus.IN_REVIEW
+
+
+def test_sending_back_needs_a_comment_and_the_lead_can_resubmit(web, document_id):
+    web.sign_in("lead")
+    web.post(f"/documents/{document_id}/submit", page=f"/documents/{document_id}")
+    web.sign_in("executive")
+
+    bare = web.post(f"/documents/{document_id}/send-back", page=f"/documents/{document_id}")
+    assert bare.status_code == 422
+    assert "a comment is required" in bare.get_data(as_text=True)
+
+    sent_back = web.post(
+        f"/documents/{document_id}/send-back",
+        {"comment": "Use the cohort benchmark."},
+        page=f"/documents/{document_id}",
+    )
+    assert sent_back.status_code == 302
+    web.sign_in("lead")
+    page = web.get(f"/documents/{document_id}").get_data(as_text=True)
+    assert "Use the cohort benchmark." in page
+    assert (
+        web.post(f"/documents/{document_id}/submit", page=f"/documents/{document_id}").status_code
+        == 302
+    )
+    with web.db() as session:
+        assert session.get(DocumentArtifact, document_id).status == DocumentStatus.IN_REVIEW
+
+
+def test_the_pdf_may_be_framed_only_by_our_own_pages(web, document_id):
+    web.sign_in("viewer")
+
+    response = web.get(f"/documents/{document_id}.pdf")
+
+    assert response.mimetype == "application/pdf"
+    assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
+    page = web.get(f"/documents/{document_id}").get_data(as_text=True)
+    assert f'<iframe class="preview" src="/documents/{document_id}.pdf"' in page

@@ -1,0 +1,35 @@
+"""The dashboard: the pipeline, meetings ahead, the review queue and the library's size."""
+
+from workbench.cli import cli
+
+
+def test_the_dashboard_shows_the_pipeline_and_the_loaded_library(runner, web):
+    runner.invoke(cli, ["init"], catch_exceptions=False)
+    web.sign_in("lead")
+
+    page = web.get("/").get_data(as_text=True)
+
+    assert "Negotiation pipeline" in page
+    for stage in ("Background", "Working group", "In review", "Agreed", "Stalled"):
+        assert stage in page
+    assert '<span class="value">9</span><span class="label">value domains</span>' in page
+    assert '<span class="value">9</span><span class="label">stakeholder profiles</span>' in page
+
+
+def test_the_administrator_is_shown_how_to_get_started(web):
+    web.sign_in("admin")
+
+    page = web.get("/").get_data(as_text=True)
+
+    assert "Getting started" in page
+    assert "/admin/users/new" in page
+
+
+def test_an_unknown_page_is_a_clean_404(web):
+    web.sign_in("viewer")
+
+    response = web.get("/no-such-page")
+
+    assert response.status_code == 404
+    assert "Not found" in response.get_data(as_text=True)
+    assert "Traceback" not in response.get_data(as_text=True)

@@ -1,0 +1,74 @@
+"""The payer contract negotiation workbench."""
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from workbench.config import REPOSITORY_ROOT, default_instance_path, load_settings
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+MIGRATIONS_DIR = PACKAGE_ROOT / "migrations"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: settings from `config`, the environment or the defaults; then extensions."""
+    config = dict(config or {})
+    app = Flask(
+        __name__,
+        instance_path=str(config.pop("INSTANCE_PATH", None) or default_instance_path()),
+        template_folder=str(REPOSITORY_ROOT / "templates"),
+    )
+    app.config.update(load_settings(Path(app.instance_path), config))
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension objects of extensions.py to this app."""
+    from workbench.extensions import (
+        csrf,
+        db,
+        enable_sqlite_foreign_keys,
+        limiter,
+        migrate,
+        render_migration_type,
+    )
+    from workbench.web.security import register_security
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(MIGRATIONS_DIR),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_migration_type,
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    register_security(app)
+    with app.app_context():
+        enable_sqlite_foreign_keys(db.engine)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach the web blueprints."""
+    from workbench.web import register_blueprints as register_web
+
+    register_web(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Answer 404 and 500 with the site's own pages, never a traceback."""
+    from flask import render_template
+
+    def render_error(error: Any) -> tuple[str, int]:
+        code = getattr(error, "code", 500) or 500
+        return render_template("errors/error.html", code=code, error=error), code
+
+    for code in (400, 401, 403, 404, 405, 409, 413, 429, 500):
+        app.register_error_handler(code, render_error)

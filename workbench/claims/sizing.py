@@ -1,0 +1,217 @@
+"""Size a payer's claims extract: two files in, one SizingResult of aggregates out."""
+
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from workbench.claims.columns import CLAIM_COLUMNS, MEMBER_COLUMNS, Column, setting_type_sql
+from workbench.claims.diagnose import first_problem
+from workbench.claims.errors import ClaimsInputError, ClaimsSizingError
+from workbench.claims.figures import population
+from workbench.claims.files import InputFile, open_input
+from workbench.claims.opportunity import SavingsRate, opportunity
+from workbench.claims.query import (
+    CELLS,
+    CLAIM_COUNTS,
+    ELIGIBILITY_COUNTS,
+    MEMBER_FIGURES,
+    MONTHS_COVERED,
+    PAYERS,
+    TOP_COSTS,
+    UNMATCHED,
+    Cell,
+    ProgressCallback,
+    Runner,
+    eligibility_sql,
+    member_claims_sql,
+)
+from workbench.claims.results import Extract, PayerUnmatched, SizingResult, Unmatched
+from workbench.engine.decimals import ZERO
+
+DEFAULT_MEMORY_LIMIT = "2GB"
+DEFAULT_MAX_CLAIMS_BYTES = 20 * 1000**3
+
+
+@dataclass(frozen=True)
+class SizingOptions:
+    """How to run: DuckDB's memory cap and spill folder, threads, the claims size limit, a payer."""
+
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
+    temp_directory: Path | None = None  # None: a fresh folder, removed afterwards
+    threads: int | None = None  # None: one per core
+    max_claims_bytes: int | None = DEFAULT_MAX_CLAIMS_BYTES
+    payer: str | None = None  # None: every payer in the members file
+
+
+@dataclass(frozen=True)
+class _Eligibility:
+    member_rows: int
+    duplicates: int
+
+
+def size_claims(
+    members_path: Path,
+    claims_path: Path,
+    savings_rates: Sequence[SavingsRate] = (),
+    options: SizingOptions = SizingOptions(),
+    progress: ProgressCallback | None = None,
+) -> SizingResult:
+    """Size the extract, or raise ClaimsInputError naming the file, row and column at fault."""
+    members = open_input(Path(members_path), MEMBER_COLUMNS)
+    claims = open_input(Path(claims_path), CLAIM_COLUMNS, options.max_claims_bytes)
+    rates = [SavingsRate(*rate) for rate in savings_rates]
+    with _connection(options) as con:
+        runner = Runner(con, progress)
+        eligibility = _load_eligibility(runner, members, options.payer)
+        claim_lines = _load_claims(runner, claims)
+        return _result(runner, members, claims, eligibility, claim_lines, options.payer, rates)
+
+
+@contextmanager
+def _connection(options: SizingOptions) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory DuckDB capped at the memory limit, spilling to a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="workbench-claims-") as own_folder:
+        config = {
+            "memory_limit": options.memory_limit,
+            "temp_directory": str(options.temp_directory or own_folder),
+            # Aggregates need no row order; keeping it would hold rows back in memory.
+            "preserve_insertion_order": False,
+        }
+        if options.threads:
+            config["threads"] = options.threads
+        try:
+            con = duckdb.connect(config=config)
+        except duckdb.Error as error:
+            raise ClaimsSizingError(f"cannot start DuckDB: {_first_line(error)}") from error
+        try:
+            # Progress is tracked only with the bar on; DuckDB's own printing stays off.
+            con.execute("SET enable_progress_bar = true; SET enable_progress_bar_print = false")
+            con.execute(setting_type_sql())
+            yield con
+        except duckdb.OutOfMemoryException as error:
+            raise ClaimsSizingError(
+                f"ran out of memory under the {options.memory_limit} limit: {_first_line(error)}"
+            ) from error
+        except duckdb.IOException as error:
+            # A file gone mid-read, or the spill folder full or not writable.
+            raise ClaimsSizingError(f"cannot read or spill: {_first_line(error)}") from error
+        finally:
+            con.close()
+
+
+def _load_eligibility(runner: Runner, members: InputFile, payer: str | None) -> _Eligibility:
+    """Read the members file into distinct member-months; check a payer asked for is there."""
+    _scan(runner, members, MEMBER_COLUMNS, eligibility_sql(members), "reading members")
+    distinct, rows, incomplete = runner.run(ELIGIBILITY_COUNTS)[0]
+    _check_complete(runner, members, MEMBER_COLUMNS, incomplete)
+    if rows == 0:
+        raise ClaimsInputError(members.path, "has a header but no rows", row=2)
+    payers = [name for (name,) in runner.run(PAYERS)]
+    if payer is not None and payer not in payers:
+        raise ClaimsInputError(
+            members.path, f"no rows for payer {payer!r} (payers: {', '.join(payers)})"
+        )
+    return _Eligibility(member_rows=rows, duplicates=rows - distinct)
+
+
+def _load_claims(runner: Runner, claims: InputFile) -> int:
+    """Read the claims file into per-member sums; return the number of claim lines."""
+    _scan(runner, claims, CLAIM_COLUMNS, member_claims_sql(claims), "reading claims")
+    lines, incomplete = runner.run(CLAIM_COUNTS)[0]
+    _check_complete(runner, claims, CLAIM_COLUMNS, incomplete)
+    if lines == 0:
+        raise ClaimsInputError(claims.path, "has a header but no rows", row=2)
+    return lines
+
+
+def _scan(
+    runner: Runner, source: InputFile, columns: tuple[Column, ...], sql: str, stage: str
+) -> None:
+    """Run a statement reading `source`; a bad value becomes an error naming its row."""
+    try:
+        runner.run(sql, stage)
+    except (duckdb.ConversionException, duckdb.InvalidInputException) as error:
+        raise _located(runner, source, columns, error) from error
+    except duckdb.BinderException as error:
+        # A column stored in a type no rule reads (a Parquet list or struct, say).
+        raise ClaimsInputError(
+            source.path, f"a column cannot be read: {_first_line(error)}"
+        ) from error
+
+
+def _check_complete(
+    runner: Runner, source: InputFile, columns: tuple[Column, ...], incomplete: int
+) -> None:
+    """Raise for the first empty required value, if the scan counted any."""
+    if incomplete:
+        raise _located(runner, source, columns, None)
+
+
+def _located(
+    runner: Runner, source: InputFile, columns: tuple[Column, ...], error: duckdb.Error | None
+) -> ClaimsInputError:
+    """Find the first bad row; fall back on DuckDB's own words if the second pass finds none."""
+    found = first_problem(runner.con, source, columns)
+    if found is not None:
+        return found
+    return ClaimsInputError(source.path, _first_line(error) if error else "cannot be read")
+
+
+def _result(
+    runner: Runner,
+    members: InputFile,
+    claims: InputFile,
+    eligibility: _Eligibility,
+    claim_lines: int,
+    payer: str | None,
+    rates: list[SavingsRate],
+) -> SizingResult:
+    """Sum the per-member rows into cells and build the result."""
+    scope = {"payer": payer}
+    runner.run(MEMBER_FIGURES, "summing up", scope)
+    months, first, last = runner.run(MONTHS_COVERED, parameters=scope)[0]
+    cells = [Cell(*row) for row in runner.run(CELLS)]
+    top_costs = dict(runner.run(TOP_COSTS))
+    payer_names = sorted({cell.payer for cell in cells})
+    overall = population(cells, top_costs.get(None))
+    by_payer = tuple(
+        (name, population([c for c in cells if c.payer == name], top_costs.get(name)))
+        for name in payer_names
+    )
+    extract = Extract(
+        members.name, claims.name, eligibility.member_rows, claim_lines, first, last, months, payer
+    )
+    return SizingResult(
+        extract=extract,
+        overall=overall,
+        payers=by_payer,
+        unmatched=_unmatched(runner.run(UNMATCHED, parameters=scope)),
+        opportunity=opportunity(overall, months, rates),
+        warnings=_warnings(members, eligibility),
+    )
+
+
+def _unmatched(rows: list[tuple]) -> Unmatched:
+    payers = tuple(PayerUnmatched(payer or "", lines, allowed) for payer, lines, allowed in rows)
+    return Unmatched(
+        claim_lines=sum(item.claim_lines for item in payers),
+        allowed=sum((item.allowed for item in payers), ZERO),
+        payers=payers,
+    )
+
+
+def _warnings(members: InputFile, eligibility: _Eligibility) -> tuple[str, ...]:
+    if not eligibility.duplicates:
+        return ()
+    return (
+        f"{members.name}: {eligibility.duplicates:,} duplicate row(s) (same member_id, payer "
+        "and month) counted once",
+    )
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

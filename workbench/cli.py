@@ -1,0 +1,336 @@
+"""The `workbench` command: init, serve, rates, and Flask's own (db, routes, shell)."""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+
+from workbench import create_app
+
+USAGE_ERROR = 2
+PAYMENT_MODEL_CHOICES = ("ffs", "ffs_plus_incentives", "bundled", "total_cost_of_care")
+TORNADO_OUTPUT_CHOICES = ("provider_net", "proposed_pmpm")
+DOCUMENT_KINDS = ("proposal", "brief", "executive-summary", "meeting-packet")
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def cli() -> None:
+    """Prepare payer negotiations for an integrated behavioral-health program."""
+
+
+def fail(lines: list[str] | str) -> None:
+    """Print the problems on stderr and exit with status 2 (the user's input was wrong)."""
+    for line in [lines] if isinstance(lines, str) else lines:
+        click.echo(line, err=True)
+    sys.exit(USAGE_ERROR)
+
+
+@cli.command("init")
+@click.option(
+    "--profiles",
+    "profiles_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of stakeholder profiles (with reference/ inside); default: the repository's.",
+)
+@click.option("--force", is_flag=True, help="Overwrite rows edited in the app with the files.")
+def init_command(profiles_dir: Path | None, force: bool) -> None:
+    """Create or upgrade the database and load the profiles and reference data."""
+    from workbench.services.setup import LibraryError, initialise
+
+    folder = profiles_dir or current_app.config["WORKBENCH_PROFILES_DIR"]
+    try:
+        report = initialise(folder, force=force)
+    except LibraryError as error:
+        fail(
+            [f"workbench init: nothing was written; fix {len(error.errors)} problem(s):"]
+            + [f"  {line}" for line in error.errors]
+        )
+    click.echo(f"Database ready ({current_app.config['SQLALCHEMY_DATABASE_URI'].split('://')[0]}).")
+    click.echo(f"Loaded {folder}: {report.summary()}.")
+    announce_first_administrator()
+
+
+def announce_first_administrator() -> None:
+    """On an empty database, create the first administrator and say how to sign in, once."""
+    from workbench.extensions import db
+    from workbench.services.accounts import create_first_administrator
+
+    created = create_first_administrator(db.session)
+    if created is None:
+        return
+    db.session.commit()
+    email, password = created
+    click.echo(
+        f"Created the first administrator. Sign in at http://127.0.0.1:8000/login as {email}\n"
+        f"with the password {password} (shown only now; change it under Account),\n"
+        "then create accounts for your contracting leads and executives under Accounts."
+    )
+
+
+@cli.group("users")
+def users_group() -> None:
+    """Manage accounts from the command line."""
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "lead", "executive", "viewer"]))
+@click.option("--name", default="", help="Display name (default: the email's name part).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create_command(email: str, role: str, name: str, password_stdin: bool) -> None:
+    """Create an account; the password comes from stdin (never a command-line argument)."""
+    from workbench.extensions import db
+    from workbench.models.enums import Role
+    from workbench.services.accounts import AccountError, create_user
+
+    if not password_stdin:
+        fail("workbench users create: pass --password-stdin and pipe the password in")
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = create_user(db.session, email, password, Role(role), name)
+    except AccountError as error:
+        fail(f"workbench users create: {error.field}: {error}")
+    db.session.commit()
+    click.echo(f"Created {user.email} ({user.role}).")
+
+
+@cli.command("serve", with_appcontext=False)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes; keep 1 on the embedded SQLite, more on PostgreSQL.",
+)
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+def serve_command(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the workbench with gunicorn."""
+    arguments = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--access-logfile",
+        "-",
+        "workbench:create_app()",
+    ]
+    click.echo(f"Serving the workbench on http://{host}:{port}/ (Ctrl-C to stop)")
+    os.execv(sys.executable, arguments)
+
+
+@cli.command("rates", with_appcontext=False)
+@click.argument("scenario_file", type=click.Path(path_type=Path))
+@click.option("--model", type=click.Choice(PAYMENT_MODEL_CHOICES), help="Use this payment model.")
+@click.option("--compare", is_flag=True, help="All four payment models side by side.")
+@click.option("--tornado", "with_tornado", is_flag=True, help="Add the sensitivity tornado.")
+@click.option(
+    "--tornado-output",
+    type=click.Choice(TORNADO_OUTPUT_CHOICES),
+    default=TORNADO_OUTPUT_CHOICES[0],
+    show_default=True,
+    help="The figure the tornado swings.",
+)
+@click.option("--monte-carlo", "draws", type=click.IntRange(1, 1_000_000), help="Add N draws.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Monte Carlo seed.")
+@click.option("--breakeven", is_flag=True, help="Add the break-even caseload per FTE.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def rates_command(
+    scenario_file: Path,
+    model: str | None,
+    compare: bool,
+    with_tornado: bool,
+    tornado_output: str,
+    draws: int | None,
+    seed: int,
+    breakeven: bool,
+    as_json: bool,
+) -> None:
+    """Compute the proposed PMPM rate for a scenario file (RATE_METHOD.md)."""
+    from workbench.services.rates import RatesRequest, build_rates_report
+
+    scenario = read_scenario_file(scenario_file)
+    request = RatesRequest(
+        model=model,
+        compare=compare,
+        tornado=with_tornado,
+        tornado_output=tornado_output,
+        draws=draws,
+        seed=seed,
+        breakeven=breakeven,
+    )
+    report = build_rates_report(scenario, request)
+    click.echo(json.dumps(report.data, indent=2) if as_json else report.text)
+
+
+@cli.command("render")
+@click.option(
+    "--scenario",
+    "scenario_file",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The scenario file (YAML or JSON).",
+)
+@click.option("--document", "kind", required=True, help=f"One of {', '.join(DOCUMENT_KINDS)}.")
+@click.option(
+    "--stakeholder", "stakeholders", multiple=True, help="A profile key; repeat for several."
+)
+@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--html", "html_out", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--prepared-by", help="Who the document is from (default: our organization).")
+def render_command(
+    scenario_file: Path,
+    kind: str,
+    stakeholders: tuple[str, ...],
+    out: Path,
+    html_out: Path | None,
+    prepared_by: str | None,
+) -> None:
+    """Render a proposal, brief, executive summary or meeting packet to PDF."""
+    from workbench.documents.render import render_html
+    from workbench.extensions import db
+    from workbench.services.documents import (
+        UNNAMED_PROVIDER,
+        DocumentError,
+        build_document_request,
+        generate_document,
+        preview_context,
+    )
+
+    scenario = read_scenario_file(scenario_file)
+    try:
+        request = build_document_request(db.session, kind, stakeholders, prepared_by)
+        artifact, created = generate_document(db.session, scenario, request)
+        if html_out is not None:
+            context = preview_context(db.session, scenario, request)
+            html_out.write_text(render_html(context, standalone=True))
+    except DocumentError as error:
+        fail(f"workbench render: {error}")
+    db.session.commit()
+    out.write_bytes(artifact.pdf)
+    state = "rendered" if created else "served from storage"
+    click.echo(f"{out}: {artifact.page_count} pages, sha256 {artifact.sha256[:12]}, {state}.")
+    if request.prepared_by == UNNAMED_PROVIDER:
+        click.echo(f"Note: it says it is from {UNNAMED_PROVIDER!r}; use --prepared-by.", err=True)
+
+
+# -- claims sizing ------------------------------------------------------------------------------
+
+PROGRESS_WIDTH = 40
+
+
+@cli.group("claims")
+def claims_group() -> None:
+    """Size a payer's claims extract: baseline PMPM, comorbidity cost, savings range."""
+
+
+@claims_group.command("size")
+@click.option(
+    "--members",
+    "members_file",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Eligibility, one row per member-month: member_id, payer, month (CSV or Parquet).",
+)
+@click.option(
+    "--claims",
+    "claims_file",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Claim lines: claim_id, member_id, payer, service_date, setting, allowed_amount, "
+    "dx_codes (CSV or Parquet).",
+)
+@click.option("--payer", help="Size this payer only.")
+@click.option("--memory-limit", help="DuckDB's memory cap, e.g. 4GB (default 2GB).")
+@click.option(
+    "--temp-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where DuckDB spills past the memory cap (default: a temporary folder).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def claims_size_command(
+    members_file: Path,
+    claims_file: Path,
+    payer: str | None,
+    memory_limit: str | None,
+    temp_dir: Path | None,
+    as_json: bool,
+) -> None:
+    """Size a claims extract against its eligibility file."""
+    from workbench.claims import ClaimsSizingError, format_result
+    from workbench.extensions import db
+    from workbench.services.claims import size_extract, sizing_options
+
+    options = sizing_options(current_app.config, payer, memory_limit, temp_dir)
+    progress = terminal_progress()
+    problem = None
+    try:
+        sized = size_extract(
+            db.session,
+            members_file,
+            claims_file,
+            options,
+            current_app.config["WORKBENCH_PROFILES_DIR"],
+            progress,
+        )
+    except ClaimsSizingError as error:
+        problem = error.message
+    finally:
+        # The progress line is wiped before anything else is printed, the error included.
+        if progress is not None:
+            click.echo("\r" + " " * PROGRESS_WIDTH + "\r", err=True, nl=False)
+    if problem is not None:
+        fail(problem)
+    if as_json:
+        click.echo(json.dumps(sized.result.to_json(), indent=2))
+    else:
+        click.echo(format_result(sized.result))
+        click.echo(f"\nSavings rates from {sized.evidence_source}.")
+
+
+def terminal_progress():
+    """Return a callback drawing progress on stderr when it is a terminal, else None."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(stage: str, done: float) -> None:
+        click.echo(f"\r{stage}: {done:4.0%}".ljust(PROGRESS_WIDTH), err=True, nl=False)
+
+    return show
+
+
+def read_scenario_file(path: Path):
+    """Read and validate a scenario file, or exit 2 with what is wrong."""
+    from workbench.engine import ScenarioError, ScenarioFileError, scenario_from_text
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        fail(f"{path}: no such file")
+    except IsADirectoryError:
+        fail(f"{path}: is a folder, not a scenario file")
+    except UnicodeDecodeError:
+        fail(f"{path}: not a YAML or JSON text file (not UTF-8 text)")
+    except OSError as error:
+        fail(f"{path}: cannot be read ({error.__class__.__name__})")
+    try:
+        return scenario_from_text(text)
+    except ScenarioFileError as error:
+        fail(f"{path}: {error}")
+    except ScenarioError as error:
+        fail([f"{path}: the scenario is not valid:"] + [f"  {line}" for line in error.errors])
+
+
+def main() -> None:
+    """Run the `workbench` command."""
+    cli(prog_name="workbench")

@@ -1,0 +1,86 @@
+"""Settings from WORKBENCH_* environment variables, with an embedded default that works unset.
+
+With nothing configured the workbench keeps a SQLite database and a generated secret key in the
+instance folder, so `make run` works on a new machine without any set-up.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+ENV_PREFIX = "WORKBENCH_"
+REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PROFILES_DIR = REPOSITORY_ROOT / "stakeholder_profiles"
+DEFAULT_LOGIN_LIMIT = "10 per minute; 50 per hour"
+
+
+def default_instance_path() -> Path:
+    """Return the instance folder: WORKBENCH_INSTANCE_PATH, or instance/ in the repository."""
+    return Path(os.environ.get(f"{ENV_PREFIX}INSTANCE_PATH") or REPOSITORY_ROOT / "instance")
+
+
+def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
+    """Return the Flask settings: `overrides`, then the environment, then the embedded defaults."""
+    env = os.environ
+    overrides = overrides or {}
+    redis_url = env.get(f"{ENV_PREFIX}REDIS_URL") or None
+    instance_path.mkdir(parents=True, exist_ok=True)
+    database_url = (
+        overrides.get("SQLALCHEMY_DATABASE_URI")
+        or env.get(f"{ENV_PREFIX}DATABASE_URL")
+        or f"sqlite:///{instance_path / 'workbench.sqlite3'}"
+    )
+    secret_key = (
+        overrides.get("SECRET_KEY")
+        or env.get(f"{ENV_PREFIX}SECRET_KEY")
+        or instance_secret_key(instance_path)
+    )
+    settings = {
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
+        "WORKBENCH_REDIS_URL": redis_url,
+        # Sign-in attempts are counted where every worker sees them: Redis when configured;
+        # the embedded default runs one gunicorn process (with threads), so memory is exact.
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "WORKBENCH_LOGIN_LIMIT": env.get(f"{ENV_PREFIX}LOGIN_LIMIT") or DEFAULT_LOGIN_LIMIT,
+        "WORKBENCH_IDLE_MINUTES": int(env.get(f"{ENV_PREFIX}IDLE_MINUTES") or 30),
+        "WORKBENCH_SESSION_HOURS": int(env.get(f"{ENV_PREFIX}SESSION_HOURS") or 12),
+        "WORKBENCH_FRESH_LOGIN_MINUTES": int(env.get(f"{ENV_PREFIX}FRESH_LOGIN_MINUTES") or 10),
+        "WORKBENCH_PROFILES_DIR": Path(
+            env.get(f"{ENV_PREFIX}PROFILES_DIR") or DEFAULT_PROFILES_DIR
+        ),
+        "WTF_CSRF_ENABLED": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get(f"{ENV_PREFIX}SECURE_COOKIES", "0") == "1",
+    }
+    return settings | overrides
+
+
+def instance_secret_key(instance_path: Path) -> str:
+    """Return the secret key kept in the instance folder, generating it on first use."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        # Created with 0600 so the key is readable only by the account that runs the app.
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the common way."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def engine_options(url: str) -> dict:
+    """Return engine options suited to the database behind the URL."""
+    if url.startswith("sqlite"):
+        # Gunicorn's threads share one SQLite file; wait for a lock instead of failing at once.
+        return {"connect_args": {"timeout": 15}}
+    return {"pool_pre_ping": True}

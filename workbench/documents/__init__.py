@@ -1,0 +1,1 @@
+"""Documents: context builders, the Jinja environment for print, charts, and PDF rendering."""

@@ -1,0 +1,45 @@
+"""What documents call the engine's payment models and inputs, and how each input is shown."""
+
+MODEL_LABELS = {
+    "ffs": "Fee-for-service (CoCM codes)",
+    "ffs_plus_incentives": "Fee-for-service plus quality incentives",
+    "bundled": "Bundled case rate",
+    "total_cost_of_care": "Total cost of care with shared savings",
+}
+SHORT_MODEL_LABELS = {
+    "ffs": "FFS",
+    "ffs_plus_incentives": "FFS + incentives",
+    "bundled": "Bundled",
+    "total_cost_of_care": "Total cost of care",
+}
+OUTPUT_LABELS = {
+    "provider_net": "provider net",
+    "proposed_pmpm": "proposed PMPM",
+}
+# Canonical engine input names (workbench.engine.inputs) -> (label, how its values are shown).
+# The kinds are those of the templates' `figure` macro: money, percent, ratio, count.
+INPUTS = {
+    "program.caseload_per_fte": ("Caseload per care manager", "count"),
+    "program.care_manager_fte": ("Care managers, full-time", "count"),
+    "program.episode_months": ("Months on the caseload", "count"),
+    "billing.billable_fraction": ("Billable share of patient-months", "percent"),
+    "billing.collection_rate": ("Collection rate", "percent"),
+    "billing.addon_units_per_billed_month": ("99494 units per billed month", "count"),
+    "costs.care_manager_salary": ("Care manager salary", "money"),
+    "costs.consultant_hourly_rate": ("Consultant hourly rate", "money"),
+    "savings.amount_per_enrolled_month": ("Savings per enrolled patient-month", "money"),
+    "savings.percent_of_cohort_tcoc": ("Savings, share of the cohort's cost", "percent"),
+    "terms.shared_savings_rate": ("Shared savings rate", "percent"),
+}
+RATE_PREFIX = "payers."
+RATE_INFIX = ".rates."
+
+
+def describe_input(name: str) -> tuple[str, str]:
+    """Return the label and value kind of an engine input, by its canonical dotted name."""
+    if name in INPUTS:
+        return INPUTS[name]
+    if name.startswith(RATE_PREFIX) and RATE_INFIX in name:
+        payer, code = name.removeprefix(RATE_PREFIX).rsplit(RATE_INFIX, 1)
+        return f"{payer}’s {code} rate", "money"
+    return name, "count"

@@ -1,0 +1,89 @@
+"""Plain, frozen copies of the reference library that documents are built from.
+
+Templates never see ORM objects: the service copies what a document needs into these, so a
+render cannot lazy-load, and the inputs of an artifact can be hashed and stored.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class DomainInfo:
+    key: str
+    name: str
+    description: str
+    metrics: tuple[tuple[str, str], ...]  # (key, name)
+
+
+@dataclass(frozen=True)
+class EvidenceInfo:
+    key: str
+    study: str
+    citation: str
+    year: int | None
+    population: str
+    effect: str
+    stance: str
+    kind: str
+    domains: tuple[str, ...]
+    note: str | None
+
+
+@dataclass(frozen=True)
+class MeasureInfo:
+    key: str
+    name: str
+    abbreviation: str | None
+    program: str
+    description: str
+    target: str | None
+    domains: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProfileInfo:
+    key: str
+    name: str
+    category: str
+    summary: str
+    weights: tuple[tuple[str, Decimal], ...]  # (domain key, weight)
+    whats_in_it_for_them: tuple[str, ...]
+    asks: tuple[str, ...]
+    objections: tuple[tuple[str, str, tuple[str, ...]], ...]  # (objection, response, evidence)
+    metrics: tuple[str, ...]
+    payment_models: tuple[str, ...]
+    talking_points: tuple[str, ...]
+    ask_in_their_terms: str
+    evidence_focus: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """A named integration model (CoCM, PCBH...), for the proposal's program section."""
+
+    key: str
+    name: str
+    description: str
+    team: tuple[str, ...]
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LibrarySnapshot:
+    """What the documents draw on besides the scenario: profiles, domains, evidence, measures."""
+
+    domains: tuple[DomainInfo, ...]
+    evidence: tuple[EvidenceInfo, ...]
+    measures: tuple[MeasureInfo, ...]
+    profiles: tuple[ProfileInfo, ...]
+    integration_models: tuple[ModelInfo, ...]
+
+    def profile(self, key: str) -> ProfileInfo:
+        return next(profile for profile in self.profiles if profile.key == key)
+
+    def domain(self, key: str) -> DomainInfo:
+        return next(domain for domain in self.domains if domain.key == key)
+
+    def evidence_item(self, key: str) -> EvidenceInfo:
+        return next(item for item in self.evidence if item.key == key)

@@ -1,0 +1,140 @@
+"""Turn mappings and YAML or JSON text into a Scenario, and a Scenario back into plain data."""
+
+import json
+from collections import Counter
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .errors import ScenarioError, ScenarioFileError
+from .schema import Scenario
+
+# pydantic's wording, shortened to the rule a person has to fix.
+PYDANTIC_RULES = {
+    "missing": "field required",
+    "extra_forbidden": "unknown field",
+    "decimal_type": "must be a number",
+    "decimal_parsing": "must be a number",
+    "finite_number": "must be a finite number",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "string_type": "must be text",
+    "string_too_short": "must not be empty",
+    "model_type": "must be a mapping",
+    "model_attributes_type": "must be a mapping",
+    "dict_type": "must be a mapping",
+    "tuple_type": "must be a list",
+    "list_type": "must be a list",
+}
+_YAML_FLOATS = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def parse_scenario(data: Mapping[str, Any]) -> Scenario:
+    """Validate a mapping as a scenario, reporting every broken rule at once."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as error:
+        raise ScenarioError(_messages(error)) from None
+
+
+def scenario_from_text(text: str) -> Scenario:
+    """Parse YAML or JSON text into a scenario, reading every number exactly."""
+    return parse_scenario(_mapping_from_text(text))
+
+
+def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+    """Return the scenario as plain data, numbers as decimal strings, that reads back the same."""
+    return scenario.model_dump(mode="json")
+
+
+def dotted(location: tuple[int | str, ...]) -> str:
+    """Write a pydantic error location as a dotted path such as payers[1].caseload_share."""
+    path = ""
+    for part in location:
+        if part == "[key]":
+            continue
+        path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else str(part)
+    return path or "scenario"
+
+
+def _messages(error: ValidationError) -> list[str]:
+    messages = []
+    for item in error.errors():
+        if item["type"] == "rules":
+            messages.extend(f"{path}: {message}" for path, message in item["ctx"]["problems"])
+        else:
+            rule = PYDANTIC_RULES.get(item["type"], item["msg"])
+            messages.append(f"{dotted(item['loc'])}: {rule}")
+    return messages
+
+
+def _mapping_from_text(text: str) -> Mapping[str, Any]:
+    if not text.strip():
+        raise ScenarioFileError("the scenario text is empty")
+    try:
+        data = json.loads(text, parse_float=Decimal, parse_constant=Decimal)
+    except json.JSONDecodeError:
+        data = _yaml(text)
+    if data is None:
+        raise ScenarioFileError("the scenario text is empty")
+    if not isinstance(data, Mapping):
+        raise ScenarioFileError(f"the scenario must be a mapping of fields, not {_kind(data)}")
+    return data
+
+
+def decimal_yaml(text: str) -> Any:
+    """Parse YAML with every decimal number exact and duplicate keys refused (yaml.YAMLError)."""
+    return yaml.load(text, Loader=_DecimalLoader)
+
+
+def _yaml(text: str) -> Any:
+    try:
+        return decimal_yaml(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = error.problem or error.context
+        raise ScenarioFileError(f"not valid YAML: {problem}{where}") from None
+    except yaml.YAMLError as error:
+        raise ScenarioFileError(f"not valid YAML: {' '.join(str(error).split())}") from None
+
+
+def _kind(data: object) -> str:
+    if isinstance(data, list):
+        return "a list"
+    return "plain text" if isinstance(data, str) else "a single value"
+
+
+class _DecimalLoader(yaml.SafeLoader):
+    """A safe YAML loader that reads decimal numbers from their text and refuses duplicate keys."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        keys = Counter(
+            key.value
+            for key, _ in node.value
+            if isinstance(key, yaml.ScalarNode) and key.tag != _MERGE_TAG
+        )
+        repeated = next((key for key, times in keys.items() if times > 1), None)
+        if repeated is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {repeated!r}", node.start_mark
+            )
+        return super().construct_mapping(node, deep=deep)
+
+
+def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    try:
+        return Decimal(_YAML_FLOATS.get(text.lower(), text))
+    except InvalidOperation:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{text!r} is not a decimal number", node.start_mark
+        ) from None
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)

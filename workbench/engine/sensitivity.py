@@ -1,0 +1,130 @@
+"""Section 6 of rate method 1: the tornado of one-at-a-time swings, and the break-even caseload."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+
+from .constraints import not_one_of
+from .decimals import engine_context
+from .errors import ScenarioError
+from .evaluate import chosen_model, evaluate
+from .inputs import Input, numeric_inputs, resolve_inputs, with_values
+from .schema import Scenario
+from .vectorised import float_values, outcomes
+
+DEFAULT_INPUTS = (
+    "program.caseload_per_fte",
+    "billing.billable_fraction",
+    "focus_payer.rates.99493",
+    "costs.care_manager_salary",
+    "savings.amount",
+    "terms.shared_savings_rate",
+)
+TORNADO_OUTPUTS = (
+    "provider_net",
+    "proposed_pmpm",
+    "annual_pmpm_payments",
+    "payer_added_payments",
+    "payer_net_savings",
+    "ffs_revenue",
+    "allocated_cost",
+    "gross_savings",
+)
+BREAKEVEN_MAX_CASELOAD = 1000
+# Float figures near zero are checked again in Decimal; a cent covers float noise many times over.
+_FLOAT_SLACK = 0.01
+
+Bounds = Iterable[str] | Mapping[str, Iterable[object]]
+
+
+@dataclass(frozen=True, slots=True)
+class TornadoBar:
+    """One input moved to its low and high value, and what the output did."""
+
+    input: str
+    base: Decimal
+    low: Decimal
+    high: Decimal
+    output_low: Decimal
+    output_high: Decimal
+    swing: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Tornado:
+    """One-at-a-time sensitivity of an output, largest swing first."""
+
+    model: str
+    output: str
+    base_output: Decimal
+    bars: tuple[TornadoBar, ...]
+
+
+def tornado(
+    scenario: Scenario,
+    model: str | None = None,
+    inputs: Bounds | None = None,
+    output: str = "provider_net",
+) -> Tornado:
+    """Swing each input between its low and high value and rank the change in the output."""
+    chosen = chosen_model(scenario, model)
+    if output not in TORNADO_OUTPUTS:
+        raise ScenarioError([f"output: {not_one_of(output, TORNADO_OUTPUTS)}"])
+    bars = [
+        _bar(scenario, chosen, output, field, low, high)
+        for field, (low, high) in input_ranges(scenario, inputs)
+    ]
+    return Tornado(
+        model=chosen,
+        output=output,
+        base_output=getattr(evaluate(scenario, chosen).result, output),
+        bars=tuple(sorted(bars, key=lambda bar: bar.swing, reverse=True)),
+    )
+
+
+def input_ranges(
+    scenario: Scenario, inputs: Bounds | None
+) -> list[tuple[Input, tuple[Decimal, Decimal]]]:
+    """Pair each input with its (low, high): given, or 20% either side of its value."""
+    if isinstance(inputs, Mapping):
+        fields = resolve_inputs(scenario, inputs)
+        pairs = zip(fields, inputs.values(), strict=True)
+        return [(field, field.given(bounds, ("low", "high"))) for field, bounds in pairs]
+    names = DEFAULT_INPUTS if inputs is None else inputs
+    return [(field, field.spread()) for field in resolve_inputs(scenario, names)]
+
+
+def breakeven_caseload(scenario: Scenario, model: str | None = None) -> int | None:
+    """Find the smallest whole caseload per FTE at which the provider nets zero or more."""
+    chosen = chosen_model(scenario, model)
+    caseloads = np.arange(1, BREAKEVEN_MAX_CASELOAD + 1)
+    values = float_values(scenario) | {"program.caseload_per_fte": caseloads.astype(float)}
+    net = outcomes(scenario, chosen, values, caseloads.size).provider_net
+    field = numeric_inputs(scenario)["program.caseload_per_fte"]
+    for caseload in caseloads[net > -_FLOAT_SLACK]:
+        candidate = with_values(scenario, {field: Decimal(int(caseload))})
+        if evaluate(candidate, chosen).result.provider_net >= 0:
+            return int(caseload)
+    return None
+
+
+def _bar(
+    scenario: Scenario, model: str, output: str, field: Input, low: Decimal, high: Decimal
+) -> TornadoBar:
+    at_low, at_high = (
+        getattr(evaluate(with_values(scenario, {field: value}), model).result, output)
+        for value in (low, high)
+    )
+    with engine_context():
+        swing = abs(at_high - at_low)
+    return TornadoBar(
+        input=field.name,
+        base=field.value,
+        low=low,
+        high=high,
+        output_low=at_low,
+        output_high=at_high,
+        swing=swing,
+    )

@@ -1,0 +1,55 @@
+"""People who use the workbench, and the record of what they did."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workbench.models.base import ModelBase, Name, utcnow
+from workbench.models.enums import PERMISSIONS, Role
+from workbench.models.mixins import Timestamped
+
+
+class User(UserMixin, Timestamped, ModelBase):
+    """An account with one role; `session_nonce` changes to end every session of the user."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[Name]
+    role: Mapped[Role]
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    session_nonce: Mapped[str] = mapped_column(String(64))
+    api_token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
+    last_login_at: Mapped[datetime | None]
+
+    def get_id(self) -> str:
+        """Identify the session by id and nonce, so a new nonce ends every existing session."""
+        return f"{self.id}:{self.session_nonce}"
+
+    @property
+    def is_active(self) -> bool:
+        """Let Flask-Login refuse a disabled account."""
+        return self.active
+
+    def can(self, permission: str) -> bool:
+        """Tell whether this person's role grants `permission` (see workbench.web.security)."""
+        return permission in PERMISSIONS[self.role]
+
+
+class AuditEvent(ModelBase):
+    """One state change by a person (or by `workbench init`), written in the same transaction."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target_type: Mapped[str | None] = mapped_column(String(64))
+    target_id: Mapped[int | None]
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    user: Mapped[User | None] = relationship()

@@ -1,0 +1,409 @@
+"""Generate documents into stored artifacts, serve them again from storage, approve them.
+
+An artifact is keyed by a hash of everything that decides its bytes: the scenario's inputs, the
+document kind and stakeholders, who it is from and the date, the engine method, the template
+version and the reference library it cites. The same request returns the stored artifact.
+"""
+
+import dataclasses
+import hashlib
+import json
+from datetime import date
+from typing import Any
+
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session, selectinload
+
+from workbench import engine
+from workbench.documents.context import TEMPLATE_VERSION, DocumentRequest, build_context
+from workbench.documents.pdf import RenderError
+from workbench.documents.render import design_fingerprint, make_charts, render_document
+from workbench.documents.snapshot import (
+    DomainInfo,
+    EvidenceInfo,
+    LibrarySnapshot,
+    MeasureInfo,
+    ModelInfo,
+    ProfileInfo,
+)
+from workbench.models import (
+    DocumentArtifact,
+    EvidenceItem,
+    IntegrationModel,
+    Job,
+    Organization,
+    QualityMeasure,
+    StakeholderProfile,
+    ValueDomain,
+    utcnow,
+)
+from workbench.models.enums import (
+    DocumentKind,
+    DocumentStatus,
+    IntegrationKind,
+    JobStatus,
+    OrganizationKind,
+)
+from workbench.services.audit import record_event
+from workbench.services.jobs import enqueue_job, job_handler
+
+KIND_BY_NAME = {
+    "proposal": DocumentKind.PROPOSAL,
+    "brief": DocumentKind.BRIEF,
+    "executive-summary": DocumentKind.EXECUTIVE_SUMMARY,
+    "meeting-packet": DocumentKind.MEETING_PACKET,
+}
+# Who a document is from when no name was given and no organization of our own is recorded.
+UNNAMED_PROVIDER = "The provider organization"
+FINAL_STATUSES = (DocumentStatus.APPROVED, DocumentStatus.SENT)
+# After approval one step is left: recording that the document went out. Nothing else moves.
+ALLOWED_AFTER_APPROVAL = {(DocumentStatus.APPROVED, DocumentStatus.SENT)}
+
+
+class DocumentError(ValueError):
+    """A document request that cannot be met (unknown stakeholder, nothing loaded...)."""
+
+
+class FrozenArtifactError(RuntimeError):
+    """An approved artifact was about to change or be deleted."""
+
+
+def get_library_snapshot(session: Session) -> LibrarySnapshot:
+    """Copy the reference library the documents draw on out of the database."""
+    domains = session.scalars(
+        select(ValueDomain)
+        .options(selectinload(ValueDomain.metrics))
+        .order_by(ValueDomain.position)
+    ).all()
+    evidence = session.scalars(
+        select(EvidenceItem)
+        .where(EvidenceItem.deleted_at.is_(None))
+        .options(selectinload(EvidenceItem.domains))
+        .order_by(EvidenceItem.id)
+    ).all()
+    measures = session.scalars(
+        select(QualityMeasure)
+        .options(selectinload(QualityMeasure.domains))
+        .order_by(QualityMeasure.id)
+    ).all()
+    profiles = session.scalars(
+        select(StakeholderProfile)
+        .where(StakeholderProfile.deleted_at.is_(None))
+        .order_by(StakeholderProfile.id)
+    ).all()
+    models = session.scalars(
+        select(IntegrationModel).where(IntegrationModel.kind == IntegrationKind.MODEL)
+    ).all()
+    return LibrarySnapshot(
+        domains=tuple(_domain_info(d) for d in domains),
+        evidence=tuple(_evidence_info(e) for e in evidence),
+        measures=tuple(_measure_info(m) for m in measures),
+        profiles=tuple(_profile_info(p) for p in profiles),
+        integration_models=tuple(_model_info(m) for m in models),
+    )
+
+
+def validate_request(request: DocumentRequest, library: LibrarySnapshot) -> None:
+    """Refuse an unknown document kind or stakeholder, naming the valid ones."""
+    if request.kind not in KIND_BY_NAME:
+        raise DocumentError(
+            f"unknown document '{request.kind}'; choose one of {', '.join(KIND_BY_NAME)}"
+        )
+    known = [profile.key for profile in library.profiles]
+    if not known:
+        raise DocumentError("no stakeholder profiles are loaded: run `workbench init` first")
+    unknown = [key for key in request.stakeholders if key not in known]
+    if unknown:
+        raise DocumentError(
+            f"unknown stakeholder {', '.join(unknown)}; choose from {', '.join(sorted(known))}"
+        )
+    if request.kind in ("brief", "meeting-packet") and not request.stakeholders:
+        raise DocumentError(f"a {request.kind} needs at least one --stakeholder")
+
+
+def build_document_request(
+    session: Session, kind: str, stakeholders: tuple[str, ...], prepared_by: str | None
+) -> DocumentRequest:
+    """Fill in a document request's defaults: our organization's name, today's date."""
+    own = session.scalar(select(Organization.name).where(Organization.kind == OrganizationKind.OWN))
+    return DocumentRequest(
+        kind=kind,
+        stakeholders=tuple(stakeholders),
+        prepared_by=prepared_by or own or UNNAMED_PROVIDER,
+        issued=utcnow().date(),
+    )
+
+
+def preview_context(session: Session, scenario: engine.Scenario, request: DocumentRequest):
+    """Build the context of a document without storing anything (for an HTML preview)."""
+    library = get_library_snapshot(session)
+    validate_request(request, library)
+    return build_context(request, scenario, library, make_charts)
+
+
+def request_document(
+    session: Session,
+    scenario: engine.Scenario,
+    request: DocumentRequest,
+    *,
+    user_id: int | None = None,
+    scenario_id: int | None = None,
+) -> tuple[DocumentArtifact | None, Job | None]:
+    """Return the stored artifact for this request, or a job that renders it in the background.
+
+    WeasyPrint takes about 0.3 s a page, so a render must not hold a request thread; and a
+    request already being rendered is answered with that job rather than a second render.
+    """
+    _, inputs, stored = _stored_artifact(session, scenario, request)
+    if stored is not None:
+        return stored, None
+    key = _cache_key(inputs)
+    pending = _pending_render(session, key)
+    if pending is not None:
+        return None, pending
+    params = {
+        "cache_key": key,
+        "scenario": engine.scenario_to_dict(scenario),
+        "request": {
+            "kind": request.kind,
+            "stakeholders": list(request.stakeholders),
+            "prepared_by": request.prepared_by,
+            "issued": request.issued.isoformat(),
+            "version": request.version,
+        },
+        "user_id": user_id,
+        "scenario_id": scenario_id,
+    }
+    return None, enqueue_job(session, "render_document", params, user_id)
+
+
+@job_handler("render_document")
+def _render_job(session: Session, params: dict[str, Any], job: Job) -> tuple[str, int]:
+    saved = params["request"]
+    request = DocumentRequest(
+        kind=saved["kind"],
+        stakeholders=tuple(saved["stakeholders"]),
+        prepared_by=saved["prepared_by"],
+        issued=date.fromisoformat(saved["issued"]),
+        version=saved["version"],
+    )
+    scenario = engine.parse_scenario(params["scenario"])
+    artifact, _ = generate_document(
+        session, scenario, request, user_id=params["user_id"], scenario_id=params["scenario_id"]
+    )
+    return "document", artifact.id
+
+
+def generate_document(
+    session: Session,
+    scenario: engine.Scenario,
+    request: DocumentRequest,
+    *,
+    user_id: int | None = None,
+    scenario_id: int | None = None,
+) -> tuple[DocumentArtifact, bool]:
+    """Return the artifact for this request (and whether it is new), rendering only if unstored."""
+    library, inputs, stored = _stored_artifact(session, scenario, request)
+    if stored is not None:
+        return stored, False
+    context = build_context(request, scenario, library, make_charts)
+    try:
+        rendered = render_document(context)
+    except RenderError as error:
+        raise DocumentError(f"the {request.kind} could not be rendered: {error}") from error
+    artifact = DocumentArtifact(
+        kind=KIND_BY_NAME[request.kind],
+        title=context.meta.title,
+        scenario_id=scenario_id,
+        profile_id=_profile_id(session, request),
+        cache_key=_cache_key(inputs),
+        sha256=hashlib.sha256(rendered.pdf).hexdigest(),
+        pdf=rendered.pdf,
+        page_count=rendered.page_count,
+        inputs_snapshot=inputs,
+        method_version=engine.METHOD_VERSION,
+        template_version=TEMPLATE_VERSION,
+        created_by_id=user_id,
+    )
+    session.add(artifact)
+    session.flush()
+    record_event(
+        session,
+        "document.generated",
+        user_id=user_id,
+        target=artifact,
+        details={"kind": request.kind, "stakeholders": list(request.stakeholders)},
+    )
+    return artifact, True
+
+
+def approve_document(
+    session: Session, artifact: DocumentArtifact, user_id: int, comment: str | None = None
+) -> None:
+    """Approve an artifact: from now on its bytes and inputs can never change."""
+    artifact.status = DocumentStatus.APPROVED
+    artifact.reviewed_by_id, artifact.reviewed_at, artifact.review_comment = (
+        user_id,
+        utcnow(),
+        comment,
+    )
+    record_event(session, "document.approved", user_id=user_id, target=artifact)
+
+
+@event.listens_for(DocumentArtifact, "before_update")
+def _refuse_changes_to_approved(_mapper, connection, artifact: DocumentArtifact) -> None:
+    """Stop any flush that would change an approved artifact, but for marking it sent."""
+    state = inspect(artifact)
+    was = _stored_status(connection, artifact)
+    if was not in FINAL_STATUSES:
+        return
+    changed = [
+        attr.key for attr in state.attrs if attr.key != "status" and attr.history.has_changes()
+    ]
+    step = (was, artifact.status)
+    if state.attrs.status.history.has_changes() and step not in ALLOWED_AFTER_APPROVAL:
+        changed.append("status")
+    if changed:
+        raise FrozenArtifactError(
+            f"document {artifact.id} is {was}; {', '.join(changed)} cannot change"
+        )
+
+
+@event.listens_for(DocumentArtifact, "before_delete")
+def _refuse_deleting_approved(_mapper, connection, artifact: DocumentArtifact) -> None:
+    """Stop any flush that would delete an approved artifact."""
+    was = _stored_status(connection, artifact)
+    if was in FINAL_STATUSES:
+        raise FrozenArtifactError(f"document {artifact.id} is {was}; it cannot be deleted")
+
+
+def _stored_status(connection, artifact: DocumentArtifact) -> DocumentStatus:
+    """The status the database holds, before the changes this flush is writing.
+
+    Read from the row itself: after a commit the loaded status has expired, and setting it
+    again records no old value to compare with.
+    """
+    query = select(DocumentArtifact.status).where(DocumentArtifact.id == artifact.id)
+    return connection.scalar(query)
+
+
+def _stored_artifact(
+    session: Session, scenario: engine.Scenario, request: DocumentRequest
+) -> tuple[LibrarySnapshot, dict[str, Any], DocumentArtifact | None]:
+    """Check the request, and find the artifact already made from the same inputs, if any."""
+    library = get_library_snapshot(session)
+    validate_request(request, library)
+    inputs = _inputs_snapshot(scenario, request, library)
+    query = select(DocumentArtifact).where(DocumentArtifact.cache_key == _cache_key(inputs))
+    return library, inputs, session.scalars(query.limit(1)).first()
+
+
+def _pending_render(session: Session, key: str) -> Job | None:
+    """The queued or running job that is already rendering these inputs, if any."""
+    jobs = session.scalars(
+        select(Job).where(
+            Job.kind == "render_document",
+            Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)),
+        )
+    )
+    return next((job for job in jobs if job.params.get("cache_key") == key), None)
+
+
+def _inputs_snapshot(
+    scenario: engine.Scenario, request: DocumentRequest, library: LibrarySnapshot
+) -> dict[str, Any]:
+    library_json = json.dumps(dataclasses.asdict(library), sort_keys=True, default=str)
+    return {
+        "scenario": engine.scenario_to_dict(scenario),
+        "document": request.kind,
+        "stakeholders": list(request.stakeholders),
+        "prepared_by": request.prepared_by,
+        "issued": request.issued.isoformat(),
+        "version": request.version,
+        "method": engine.METHOD_VERSION,
+        "template_version": TEMPLATE_VERSION,
+        "design_sha256": design_fingerprint(),
+        "library_sha256": hashlib.sha256(library_json.encode()).hexdigest(),
+    }
+
+
+def _cache_key(inputs: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+
+
+def _profile_id(session: Session, request: DocumentRequest) -> int | None:
+    if not request.stakeholders:
+        return None
+    return session.scalar(
+        select(StakeholderProfile.id).where(StakeholderProfile.key == request.stakeholders[0])
+    )
+
+
+def _domain_info(domain: ValueDomain) -> DomainInfo:
+    return DomainInfo(
+        domain.key, domain.name, domain.description, tuple((m.key, m.name) for m in domain.metrics)
+    )
+
+
+def _evidence_info(item: EvidenceItem) -> EvidenceInfo:
+    return EvidenceInfo(
+        key=item.key,
+        study=item.study,
+        citation=item.citation,
+        year=item.year,
+        population=item.population,
+        effect=item.effect_description,
+        stance=str(item.stance),
+        kind=str(item.kind),
+        domains=tuple(d.key for d in item.domains),
+        note=item.note,
+    )
+
+
+def _measure_info(measure: QualityMeasure) -> MeasureInfo:
+    return MeasureInfo(
+        measure.key,
+        measure.name,
+        measure.abbreviation,
+        measure.program,
+        measure.description,
+        measure.target,
+        tuple(d.key for d in measure.domains),
+    )
+
+
+def _profile_info(profile: StakeholderProfile) -> ProfileInfo:
+    content = profile.content
+    positions = {w.domain.key: w.domain.position for w in profile.weights}
+    weights = sorted(
+        ((w.domain.key, w.weight) for w in profile.weights), key=lambda kw: positions[kw[0]]
+    )
+    return ProfileInfo(
+        key=profile.key,
+        name=profile.name,
+        category=str(profile.category),
+        summary=profile.summary,
+        weights=tuple(weights),
+        whats_in_it_for_them=tuple(content["whats_in_it_for_them"]),
+        asks=tuple(content["asks"]),
+        objections=tuple(
+            (o["objection"], o["response"], tuple(o.get("evidence", ())))
+            for o in content["objections"]
+        ),
+        metrics=tuple(content["metrics"]),
+        payment_models=tuple(content["payment_models"]),
+        talking_points=tuple(content["talking_points"]),
+        ask_in_their_terms=content["ask_in_their_terms"],
+        evidence_focus=tuple(content["evidence_focus"]),
+    )
+
+
+def _model_info(model: IntegrationModel) -> ModelInfo:
+    details = model.details
+    return ModelInfo(
+        model.key,
+        model.name,
+        model.description,
+        tuple(details.get("team", ())),
+        tuple(details.get("codes", ())),
+    )

@@ -1,0 +1,83 @@
+"""Run slow work (a PDF render, a claims extract) off the request thread, with a status record.
+
+A job row is written in the caller's transaction; the work is handed to a worker only after that
+transaction commits, so the worker always finds its row. The default worker is an in-process
+thread pool, which suits the embedded single-process setup. (Workers on Redis for
+WORKBENCH_REDIS_URL are not built yet.)
+"""
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from workbench.models import Job, utcnow
+from workbench.models.enums import JobStatus
+
+LOGGER = logging.getLogger(__name__)
+WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="workbench-job")
+# Each handler does the work of one kind of job and returns (result type, result id).
+Handler = Callable[[Session, dict[str, Any], Job], tuple[str, int]]
+HANDLERS: dict[str, Handler] = {}
+
+
+def job_handler(kind: str) -> Callable[[Handler], Handler]:
+    """Register the function that does the work of jobs of `kind`."""
+
+    def register(handler: Handler) -> Handler:
+        HANDLERS[kind] = handler
+        return handler
+
+    return register
+
+
+def enqueue_job(session: Session, kind: str, params: dict[str, Any], user_id: int | None) -> Job:
+    """Record a job and start it once the caller's transaction commits."""
+    if kind not in HANDLERS:
+        raise ValueError(f"no handler for jobs of kind {kind!r}")
+    job = Job(kind=kind, params=params, created_by_id=user_id)
+    session.add(job)
+    session.flush()
+    app = current_app._get_current_object()
+    job_id = job.id
+
+    @event.listens_for(session, "after_commit", once=True)
+    def _start(_session: Session) -> None:
+        WORKERS.submit(run_job, app, job_id).add_done_callback(_log_crash)
+
+    return job
+
+
+def run_job(app: Flask, job_id: int) -> None:
+    """Do one job in its own app context and session, recording how it ended."""
+    from workbench.extensions import db
+
+    with app.app_context():
+        job = db.session.get(Job, job_id)
+        job.status, job.started_at = JobStatus.RUNNING, utcnow()
+        db.session.commit()
+        try:
+            job.result_type, job.result_id = HANDLERS[job.kind](db.session, job.params, job)
+            job.status, job.progress = JobStatus.SUCCEEDED, 100
+        except Exception as error:  # the job's record must say it failed, whatever the cause
+            db.session.rollback()
+            LOGGER.exception("Job %s (%s) failed", job_id, job.kind)
+            job = db.session.get(Job, job_id)
+            job.status, job.error = JobStatus.FAILED, f"{error.__class__.__name__}: {error}"
+        job.finished_at = utcnow()
+        db.session.commit()
+        db.session.remove()
+
+
+def _log_crash(future: Future) -> None:
+    if future.exception() is not None:
+        LOGGER.error("A job runner crashed", exc_info=future.exception())
+
+
+def get_job(session: Session, job_id: int) -> Job | None:
+    """Return a job's record, or None."""
+    return session.get(Job, job_id)

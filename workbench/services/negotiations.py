@@ -1,0 +1,449 @@
+"""The negotiation log: talks with a payer, their stage, meetings, offers and counteroffers.
+
+`record_offer` is the one way an offer enters the database, from the pages and from the JSON
+API alike, so both are validated the same way.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from workbench.documents.charts import Chart, Series, lines_by_round
+from workbench.models import (
+    Meeting,
+    Negotiation,
+    Offer,
+    Organization,
+    Scenario,
+    StakeholderProfile,
+    User,
+)
+from workbench.models.enums import (
+    NegotiationStage,
+    OfferResponse,
+    OfferSide,
+    OrganizationKind,
+    PaymentModel,
+)
+from workbench.services.audit import record_event
+from workbench.services.organizations import CENTS, amount_problem, list_profiles
+from workbench.services.versioning import save_if_unchanged
+
+# The codes an offer may name a rate for: the collaborative-care codes a payer turns on.
+OFFER_RATE_CODES = ("99492", "99493", "99494")
+OUR_SERIES, THEIR_SERIES = "Our ask", "Their offer"
+
+
+class NegotiationError(ValueError):
+    """A change to a negotiation that cannot be made: the field at fault and why.
+
+    The message reads "field: reason" (what an API client sees); a page shows the reason beside
+    the field.
+    """
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class OfferError(NegotiationError):
+    """An offer that cannot be recorded as given: the field, and what it allows."""
+
+
+@dataclass(frozen=True)
+class RoundGap:
+    """One round's PMPM on each side and the gap between our ask and their offer."""
+
+    round: int
+    ours: Decimal | None
+    theirs: Decimal | None
+    gap: Decimal | None
+
+
+@dataclass(frozen=True)
+class NegotiationLine:
+    """One row of the negotiations list."""
+
+    id: int
+    title: str
+    organization_id: int
+    payer: str
+    payer_archived: bool
+    stage: str
+    next_meeting_at: datetime | None
+    rounds: int
+    latest_gap: RoundGap | None
+
+
+@dataclass(frozen=True)
+class OfferLine:
+    """One offer as the page lists it, its CoCM rates as amounts."""
+
+    id: int
+    round: int
+    side: str
+    payment_model: str
+    pmpm: Decimal | None
+    rates: dict[str, Decimal | None]
+    response: str
+    notes: str | None
+    scenario: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class NegotiationPage:
+    """Everything the negotiation page shows, and the choices its forms offer."""
+
+    negotiation: Negotiation
+    offers: tuple[OfferLine, ...]
+    gaps: tuple[RoundGap, ...]
+    latest_gap: RoundGap | None
+    chart: Chart | None
+    next_round: int
+    profiles: tuple[StakeholderProfile, ...]
+    scenarios: tuple[Scenario, ...]
+
+
+def list_negotiations(
+    session: Session, organization_id: int | None = None
+) -> list[NegotiationLine]:
+    """Return the negotiations (of one payer, if given), next meeting first."""
+    query = select(Negotiation).options(
+        selectinload(Negotiation.organization), selectinload(Negotiation.offers)
+    )
+    if organization_id:
+        query = query.where(Negotiation.organization_id == organization_id)
+    negotiations = session.scalars(
+        query.order_by(
+            Negotiation.next_meeting_at.is_(None), Negotiation.next_meeting_at, Negotiation.title
+        )
+    ).all()
+    return [_line(negotiation) for negotiation in negotiations]
+
+
+def _line(negotiation: Negotiation) -> NegotiationLine:
+    gaps = offer_gaps(negotiation.offers)
+    return NegotiationLine(
+        id=negotiation.id,
+        title=negotiation.title,
+        organization_id=negotiation.organization_id,
+        payer=negotiation.organization.name,
+        payer_archived=negotiation.organization.deleted_at is not None,
+        stage=str(negotiation.stage),
+        next_meeting_at=negotiation.next_meeting_at,
+        rounds=len(gaps),
+        latest_gap=_latest_gap(gaps),
+    )
+
+
+def list_payers(session: Session) -> list[Organization]:
+    """Return the organizations one negotiates with (all but our own and the deleted), by name."""
+    return list(
+        session.scalars(
+            select(Organization)
+            .where(Organization.deleted_at.is_(None), Organization.kind != OrganizationKind.OWN)
+            .order_by(Organization.name)
+        )
+    )
+
+
+def get_negotiation(session: Session, negotiation_id: int) -> Negotiation | None:
+    """Return one negotiation, or None."""
+    return session.get(Negotiation, negotiation_id)
+
+
+def get_negotiation_page(session: Session, negotiation_id: int) -> NegotiationPage | None:
+    """Return what the negotiation page shows, or None if there is no such negotiation."""
+    negotiation = get_negotiation(session, negotiation_id)
+    if negotiation is None:
+        return None
+    gaps = offer_gaps(negotiation.offers)
+    scenarios = session.scalars(
+        select(Scenario).where(Scenario.deleted_at.is_(None)).order_by(Scenario.name)
+    ).all()
+    linked = {offer.scenario_id for offer in negotiation.offers if offer.scenario_id}
+    names = dict(
+        session.execute(select(Scenario.id, Scenario.name).where(Scenario.id.in_(linked))).all()
+    )
+    return NegotiationPage(
+        negotiation=negotiation,
+        offers=tuple(_offer_line(offer, names) for offer in negotiation.offers),
+        gaps=gaps,
+        latest_gap=_latest_gap(gaps),
+        chart=offer_chart(negotiation.organization.name, gaps),
+        next_round=_next_round(negotiation.offers),
+        profiles=tuple(list_profiles(session)),
+        scenarios=tuple(scenarios),
+    )
+
+
+def _offer_line(offer: Offer, scenario_names: dict[int, str]) -> OfferLine:
+    return OfferLine(
+        id=offer.id,
+        round=offer.round,
+        side=str(offer.side),
+        payment_model=str(offer.payment_model),
+        pmpm=offer.pmpm,
+        rates={code: _stored_rate(offer.rates.get(code)) for code in OFFER_RATE_CODES},
+        response=str(offer.response),
+        notes=offer.notes,
+        scenario=scenario_names.get(offer.scenario_id),
+        created_at=offer.created_at,
+    )
+
+
+def _stored_rate(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def offer_gaps(offers: list[Offer]) -> tuple[RoundGap, ...]:
+    """Return each round's latest PMPM from each side and the gap (our ask minus their offer)."""
+    latest: dict[int, dict[OfferSide, Decimal | None]] = {}
+    for offer in sorted(offers, key=lambda offer: (offer.round, offer.id)):
+        latest.setdefault(offer.round, {})[offer.side] = offer.pmpm
+    return tuple(_gap(number, sides) for number, sides in sorted(latest.items()))
+
+
+def _gap(number: int, sides: dict[OfferSide, Decimal | None]) -> RoundGap:
+    ours, theirs = sides.get(OfferSide.OURS), sides.get(OfferSide.THEIRS)
+    gap = ours - theirs if ours is not None and theirs is not None else None
+    return RoundGap(round=number, ours=ours, theirs=theirs, gap=gap)
+
+
+def _latest_gap(gaps: tuple[RoundGap, ...]) -> RoundGap | None:
+    """Return the last round where both sides named a PMPM."""
+    return next((gap for gap in reversed(gaps) if gap.gap is not None), None)
+
+
+def _next_round(offers: list[Offer]) -> int:
+    """Suggest a round: the last one until both sides have spoken in it, then the next."""
+    if not offers:
+        return 1
+    last = max(offer.round for offer in offers)
+    sides = {offer.side for offer in offers if offer.round == last}
+    return last + 1 if len(sides) == len(OfferSide) else last
+
+
+def offer_chart(payer: str, gaps: tuple[RoundGap, ...]) -> Chart | None:
+    """Draw our ask and their offer (PMPM) by round, or None before any PMPM is on the table."""
+    if not any(gap.ours is not None or gap.theirs is not None for gap in gaps):
+        return None
+    return lines_by_round(
+        f"Our ask and {payer}'s offer, PMPM by round",
+        [gap.round for gap in gaps],
+        [
+            Series(OUR_SERIES, tuple(_plotted(gap.ours) for gap in gaps)),
+            Series(THEIR_SERIES, tuple(_plotted(gap.theirs) for gap in gaps)),
+        ],
+        "PMPM",
+    )
+
+
+def _plotted(value: Decimal | None) -> float:
+    # NaN leaves a gap in the line where a side named no PMPM in a round.
+    return float("nan") if value is None else float(value)
+
+
+def create_negotiation(
+    session: Session,
+    *,
+    organization_id: int,
+    title: str,
+    stage: NegotiationStage,
+    next_meeting_at: datetime | None,
+    next_steps: str | None,
+    user: User,
+) -> Negotiation:
+    """Open a negotiation with a payer and audit it."""
+    payer = session.get(Organization, organization_id)
+    if payer is None or payer.deleted_at is not None or payer.kind == OrganizationKind.OWN:
+        raise NegotiationError("organization_id", "choose one of the organizations listed")
+    negotiation = Negotiation(
+        organization=payer,
+        title=title,
+        stage=stage,
+        next_meeting_at=next_meeting_at,
+        next_steps=next_steps,
+        owner_id=user.id,
+    )
+    session.add(negotiation)
+    session.flush()
+    record_event(
+        session,
+        "negotiation.created",
+        user_id=user.id,
+        target=negotiation,
+        details={"payer": payer.name, "title": title, "stage": str(stage)},
+    )
+    return negotiation
+
+
+def update_negotiation(
+    session: Session,
+    negotiation: Negotiation,
+    form_version: int,
+    values: dict[str, Any],
+    user: User,
+) -> int:
+    """Save title, stage, next meeting and next steps unless someone saved since the form opened."""
+    before = str(negotiation.stage)
+    version = save_if_unchanged(session, Negotiation, negotiation.id, form_version, values)
+    record_event(
+        session,
+        "negotiation.updated",
+        user_id=user.id,
+        target=negotiation,
+        details={"stage": str(values.get("stage", before)), "was": before, "version": version},
+    )
+    return version
+
+
+def record_meeting(
+    session: Session,
+    negotiation: Negotiation,
+    *,
+    held_at: datetime,
+    title: str,
+    attendee_ids: list[int],
+    notes: str | None,
+    user: User,
+) -> Meeting:
+    """Add a meeting with the stakeholder profiles that attended, and audit it."""
+    attendees = list(
+        session.scalars(
+            select(StakeholderProfile).where(StakeholderProfile.id.in_(attendee_ids or [-1]))
+        )
+    )
+    meeting = Meeting(
+        negotiation=negotiation, held_at=held_at, title=title, notes=notes, attendees=attendees
+    )
+    session.add(meeting)
+    session.flush()
+    record_event(
+        session,
+        "meeting.recorded",
+        user_id=user.id,
+        target=meeting,
+        details={"negotiation_id": negotiation.id, "title": title},
+    )
+    return meeting
+
+
+def record_offer(
+    session: Session,
+    negotiation: Negotiation,
+    *,
+    round: int | None = None,
+    side: OfferSide | str | None = None,
+    payment_model: PaymentModel | str | None = None,
+    pmpm: Decimal | None = None,
+    rates: dict[str, Decimal | None] | None = None,
+    response: OfferResponse | str = OfferResponse.PENDING,
+    notes: str | None = None,
+    scenario_id: int | None = None,
+    user: User | None = None,
+) -> Offer:
+    """Record an offer or counteroffer in a round, validated; raise OfferError naming the field.
+
+    `round` >= 1; `side` ours or theirs; `pmpm` >= 0 with at most 2 decimals; `rates` maps
+    99492/99493/99494 to non-negative amounts; only our offers may link to a scenario.
+    """
+    offer = Offer(
+        negotiation=negotiation,
+        round=_round(round),
+        side=_choice(OfferSide, "side", side),
+        payment_model=_choice(PaymentModel, "payment_model", payment_model),
+        pmpm=_amount("pmpm", pmpm),
+        rates=_rates(rates or {}),
+        response=_choice(OfferResponse, "response", response),
+        notes=notes or None,
+        scenario_id=_scenario(session, scenario_id, side),
+        created_by_id=user.id if user else None,
+    )
+    session.add(offer)
+    session.flush()
+    record_event(
+        session,
+        "offer.recorded",
+        user_id=user.id if user else None,
+        target=offer,
+        details={
+            "negotiation_id": negotiation.id,
+            "round": offer.round,
+            "side": str(offer.side),
+            "payment_model": str(offer.payment_model),
+            "pmpm": None if offer.pmpm is None else str(offer.pmpm),
+            "rates": offer.rates,
+        },
+    )
+    return offer
+
+
+def _round(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise OfferError("round", "must be a whole number, 1 or more")
+    return value
+
+
+def _choice(enum: type, field: str, value: Any) -> Any:
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum)
+        raise OfferError(field, f"must be one of {allowed}") from None
+
+
+def _amount(field: str, value: Any) -> Decimal | None:
+    if value is not None and not isinstance(value, Decimal):
+        raise OfferError(field, "must be an amount in dollars")
+    problem = amount_problem(value)
+    if problem:
+        raise OfferError(field, problem)
+    return value
+
+
+def _rates(rates: dict[str, Any]) -> dict[str, str]:
+    """Check the CoCM rates and keep them as strings (JSON has no decimals)."""
+    unknown = sorted(set(rates) - set(OFFER_RATE_CODES))
+    if unknown:
+        allowed = ", ".join(OFFER_RATE_CODES)
+        raise OfferError("rates", f"{', '.join(unknown)} not allowed; the codes are {allowed}")
+    checked = {code: _amount(f"rates.{code}", rate) for code, rate in rates.items()}
+    return {code: str(rate.quantize(CENTS)) for code, rate in checked.items() if rate is not None}
+
+
+def _scenario(session: Session, scenario_id: int | None, side: Any) -> int | None:
+    if scenario_id is None:
+        return None
+    if str(side) != OfferSide.OURS:
+        raise OfferError("scenario_id", "only our own offers link to a scenario")
+    scenario = session.get(Scenario, scenario_id)
+    if scenario is None or scenario.deleted_at is not None:
+        raise OfferError("scenario_id", "no such scenario")
+    return scenario_id
+
+
+def update_offer_response(
+    session: Session, negotiation: Negotiation, offer_id: int, response: OfferResponse, user: User
+) -> Offer | None:
+    """Record the answer an offer got; return it, or None if it is not this negotiation's."""
+    offer = session.get(Offer, offer_id)
+    if offer is None or offer.negotiation_id != negotiation.id:
+        return None
+    before = str(offer.response)
+    offer.response = response
+    session.flush()
+    record_event(
+        session,
+        "offer.response_changed",
+        user_id=user.id,
+        target=offer,
+        details={"negotiation_id": negotiation.id, "response": str(response), "was": before},
+    )
+    return offer

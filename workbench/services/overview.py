@@ -1,0 +1,128 @@
+"""Read-only summaries for the home page: the pipeline, meetings ahead, the review queue."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from workbench.models import (
+    BillingCode,
+    DocumentArtifact,
+    EvidenceItem,
+    Negotiation,
+    Organization,
+    QualityMeasure,
+    StakeholderProfile,
+    ValueDomain,
+)
+from workbench.models.enums import DocumentStatus, NegotiationStage
+
+
+@dataclass(frozen=True)
+class ProfileLine:
+    key: str
+    name: str
+    category: str
+    top_domains: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LibraryOverview:
+    profiles: tuple[ProfileLine, ...]
+    counts: dict[str, int]
+
+
+def get_library_overview(session: Session) -> LibraryOverview:
+    """Return the loaded profiles, with their three heaviest domains, and row counts."""
+    profiles = session.scalars(
+        select(StakeholderProfile)
+        .where(StakeholderProfile.deleted_at.is_(None))
+        .order_by(StakeholderProfile.category, StakeholderProfile.name)
+    ).all()
+    counted = {
+        "value domains": ValueDomain,
+        "evidence items": EvidenceItem,
+        "billing codes": BillingCode,
+        "quality measures": QualityMeasure,
+        "organizations": Organization,
+    }
+    counts = {
+        label: session.scalar(select(func.count()).select_from(model))
+        for label, model in counted.items()
+    }
+    return LibraryOverview(profiles=tuple(_line(p) for p in profiles), counts=counts)
+
+
+def _line(profile: StakeholderProfile) -> ProfileLine:
+    heaviest = sorted(profile.weights, key=lambda w: (-w.weight, w.domain.position))[:3]
+    return ProfileLine(
+        key=profile.key,
+        name=profile.name,
+        category=str(profile.category),
+        top_domains=tuple(weight.domain.name for weight in heaviest),
+    )
+
+
+@dataclass(frozen=True)
+class PipelineCard:
+    negotiation_id: int
+    title: str
+    payer: str
+    next_meeting_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ReviewLine:
+    document_id: int
+    title: str
+    kind: str
+    created_by: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    pipeline: tuple[tuple[str, tuple[PipelineCard, ...]], ...]
+    next_meetings: tuple[PipelineCard, ...]
+    awaiting_review: tuple[ReviewLine, ...]
+    library: LibraryOverview
+
+
+def get_dashboard(session: Session, now: datetime) -> Dashboard:
+    """Return the pipeline stage by stage, the meetings ahead and the documents awaiting review."""
+    negotiations = session.scalars(
+        select(Negotiation)
+        .options(selectinload(Negotiation.organization))
+        .order_by(Negotiation.next_meeting_at.is_(None), Negotiation.next_meeting_at)
+    ).all()
+    cards = {negotiation.id: _card(negotiation) for negotiation in negotiations}
+    pipeline = tuple(
+        (str(stage), tuple(cards[n.id] for n in negotiations if n.stage == stage))
+        for stage in NegotiationStage
+    )
+    upcoming = tuple(
+        cards[n.id] for n in negotiations if n.next_meeting_at and n.next_meeting_at >= now
+    )
+    documents = session.scalars(
+        select(DocumentArtifact)
+        .where(DocumentArtifact.status == DocumentStatus.IN_REVIEW)
+        .options(selectinload(DocumentArtifact.created_by))
+        .order_by(DocumentArtifact.created_at)
+    ).all()
+    review = tuple(
+        ReviewLine(
+            d.id, d.title, str(d.kind), d.created_by.name if d.created_by else "—", d.created_at
+        )
+        for d in documents
+    )
+    return Dashboard(pipeline, upcoming[:8], review, get_library_overview(session))
+
+
+def _card(negotiation: Negotiation) -> PipelineCard:
+    return PipelineCard(
+        negotiation.id,
+        negotiation.title,
+        negotiation.organization.name,
+        negotiation.next_meeting_at,
+    )

@@ -1,0 +1,161 @@
+"""The life of a generated document after rendering: listing, versions, review and sending.
+
+A lead submits a draft for review; an executive approves it (after which its bytes can never
+change: see services/documents.py) or sends it back with a comment; a lead marks an approved
+document as sent. Each step is audited in the same transaction.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from workbench import engine
+from workbench.models import DocumentArtifact, Job, Scenario, StakeholderProfile, User, utcnow
+from workbench.models.enums import DocumentStatus
+from workbench.services.audit import record_event
+from workbench.services.documents import (
+    KIND_BY_NAME,
+    approve_document,
+    build_document_request,
+    request_document,
+)
+
+SUBMITTABLE = (DocumentStatus.DRAFT, DocumentStatus.SENT_BACK)
+
+
+class ReviewError(ValueError):
+    """A review step that does not fit the document's status."""
+
+
+@dataclass(frozen=True)
+class GenerationChoices:
+    """What a person can generate a document from: saved scenarios and loaded profiles."""
+
+    scenarios: tuple[Scenario, ...]
+    profiles: tuple[StakeholderProfile, ...]
+    kinds: tuple[str, ...]
+
+
+def get_generation_choices(session: Session) -> GenerationChoices:
+    """Return the scenarios and stakeholder profiles the generate form offers."""
+    scenarios = session.scalars(
+        select(Scenario).where(Scenario.deleted_at.is_(None)).order_by(Scenario.name)
+    ).all()
+    profiles = session.scalars(
+        select(StakeholderProfile)
+        .where(StakeholderProfile.deleted_at.is_(None))
+        .order_by(StakeholderProfile.name)
+    ).all()
+    return GenerationChoices(tuple(scenarios), tuple(profiles), tuple(KIND_BY_NAME))
+
+
+def start_document(
+    session: Session, scenario_id: int, kind: str, stakeholders: tuple[str, ...], user: User
+) -> tuple[DocumentArtifact | None, Job | None]:
+    """Return the stored document for this request, or the job that is now rendering it."""
+    scenario = session.get(Scenario, scenario_id)
+    if scenario is None or scenario.deleted_at is not None:
+        raise ReviewError("that scenario does not exist any more")
+    request = build_document_request(session, kind, stakeholders, None)
+    return request_document(
+        session,
+        engine.parse_scenario(scenario.inputs),
+        request,
+        user_id=user.id,
+        scenario_id=scenario.id,
+    )
+
+
+def list_documents(session: Session, status: str = "") -> list[DocumentArtifact]:
+    """Return the generated documents, newest first, optionally of one status."""
+    query = select(DocumentArtifact).options(
+        selectinload(DocumentArtifact.created_by), selectinload(DocumentArtifact.profile)
+    )
+    if status:
+        query = query.where(DocumentArtifact.status == DocumentStatus(status))
+    return list(session.scalars(query.order_by(DocumentArtifact.created_at.desc())))
+
+
+def list_review_queue(session: Session) -> list[DocumentArtifact]:
+    """Return the documents waiting for an executive, oldest first."""
+    return list(
+        session.scalars(
+            select(DocumentArtifact)
+            .where(DocumentArtifact.status == DocumentStatus.IN_REVIEW)
+            .options(selectinload(DocumentArtifact.created_by))
+            .order_by(DocumentArtifact.created_at)
+        )
+    )
+
+
+def get_document(session: Session, document_id: int) -> DocumentArtifact | None:
+    """Return one document, or None."""
+    return session.get(DocumentArtifact, document_id)
+
+
+def list_versions(session: Session, artifact: DocumentArtifact) -> list[DocumentArtifact]:
+    """Return every document of the same kind made from the same scenario, newest first."""
+    same_source = (
+        DocumentArtifact.scenario_id == artifact.scenario_id
+        if artifact.scenario_id is not None
+        else DocumentArtifact.id == artifact.id
+    )
+    same_audience = (
+        DocumentArtifact.profile_id.is_(None)
+        if artifact.profile_id is None
+        else DocumentArtifact.profile_id == artifact.profile_id
+    )
+    query = select(DocumentArtifact).where(
+        DocumentArtifact.kind == artifact.kind, same_source, same_audience
+    )
+    return list(session.scalars(query.order_by(DocumentArtifact.created_at.desc())))
+
+
+def submit_for_review(session: Session, artifact: DocumentArtifact, user: User) -> None:
+    """Send a draft (or a document sent back) to the executives' review queue."""
+    if artifact.status not in SUBMITTABLE:
+        raise ReviewError(
+            f"a document that is {artifact.status.replace('_', ' ')} cannot be submitted"
+        )
+    artifact.status = DocumentStatus.IN_REVIEW
+    record_event(session, "document.submitted", user_id=user.id, target=artifact)
+
+
+def approve(session: Session, artifact: DocumentArtifact, user: User, comment: str) -> None:
+    """Approve a document in review; from then on it is frozen."""
+    _require_in_review(artifact)
+    approve_document(session, artifact, user.id, comment or None)
+
+
+def send_back(session: Session, artifact: DocumentArtifact, user: User, comment: str) -> None:
+    """Return a document in review to its author with a comment saying what to change."""
+    _require_in_review(artifact)
+    if not comment.strip():
+        raise ReviewError("say what has to change: a comment is required to send a document back")
+    artifact.status = DocumentStatus.SENT_BACK
+    artifact.reviewed_by_id, artifact.reviewed_at = user.id, utcnow()
+    artifact.review_comment = comment.strip()
+    record_event(
+        session,
+        "document.sent_back",
+        user_id=user.id,
+        target=artifact,
+        details={"comment": comment.strip()},
+    )
+
+
+def mark_sent(session: Session, artifact: DocumentArtifact, user: User) -> None:
+    """Record that an approved document went out to the payer."""
+    if artifact.status != DocumentStatus.APPROVED:
+        raise ReviewError("only an approved document can be sent")
+    artifact.status = DocumentStatus.SENT
+    record_event(session, "document.sent", user_id=user.id, target=artifact)
+
+
+def _require_in_review(artifact: DocumentArtifact) -> None:
+    if artifact.status != DocumentStatus.IN_REVIEW:
+        raise ReviewError(
+            f"only a document in review can be reviewed; this one is "
+            f"{artifact.status.replace('_', ' ')}"
+        )

@@ -1,0 +1,71 @@
+// The workbench's own script: sortable tables and confirmation prompts. No inline script anywhere
+// (the Content-Security-Policy forbids it), so behaviour hangs off data- attributes.
+"use strict";
+
+function cellValue(row, index) {
+  const cell = row.cells[index];
+  if (!cell) return "";
+  const raw = cell.dataset.sort !== undefined ? cell.dataset.sort : cell.textContent.trim();
+  const number = Number(raw.replace(/[$,%\s]/g, "").replace("\u2212", "-"));
+  return raw !== "" && !Number.isNaN(number) ? number : raw.toLowerCase();
+}
+
+function sortTable(table, index, header) {
+  const body = table.tBodies[0];
+  const ascending = header.getAttribute("aria-sort") !== "ascending";
+  const rows = Array.from(body.rows);
+  rows.sort((a, b) => {
+    const x = cellValue(a, index);
+    const y = cellValue(b, index);
+    const order = x < y ? -1 : x > y ? 1 : 0;
+    return ascending ? order : -order;
+  });
+  rows.forEach((row) => body.appendChild(row));
+  table.querySelectorAll("th[aria-sort]").forEach((th) => th.removeAttribute("aria-sort"));
+  header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+}
+
+function makeSortable(root) {
+  root.querySelectorAll("table.sortable thead th").forEach((header, index) => {
+    if (header.dataset.sortable === "no" || header.querySelector("button")) return;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "sort";
+    button.textContent = header.textContent.trim();
+    button.addEventListener("click", () => sortTable(header.closest("table"), index, header));
+    header.textContent = "";
+    header.appendChild(button);
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => makeSortable(document));
+document.addEventListener("htmx:afterSwap", (event) => makeSortable(event.target));
+document.addEventListener("submit", (event) => {
+  const button = event.submitter;
+  const message = button && button.dataset.confirm;
+  if (message && !window.confirm(message)) event.preventDefault();
+});
+
+// The scenario page's live recalculation swaps in the help beside each input; mark the input
+// invalid (or unusual) as its help now says, so screen readers and the borders agree with it.
+function markScenarioInputs(root) {
+  root.querySelectorAll("small.field-help").forEach((help) => {
+    const input = document.getElementById(help.id.replace(/-help$/, ""));
+    if (!input) return;
+    if (help.classList.contains("error")) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+    input.classList.toggle("has-warning", help.classList.contains("warning"));
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => markScenarioInputs(document));
+document.addEventListener("htmx:afterSettle", () => markScenarioInputs(document));
+
+// A form answered 422 (bad input) or 409 (someone saved first) carries the person's input and the
+// messages: swap it in like a success, instead of htmx's default of dropping error answers.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.xhr.status === 422 || event.detail.xhr.status === 409) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

@@ -1,0 +1,160 @@
+"""The JSON API: evaluate a scenario, list and fetch documents, record an offer.
+
+Authentication is a per-user bearer token (issued on the Account page), never the session
+cookie, so the API needs no CSRF token and a page's cookie cannot be replayed against it. The
+same role checks as the pages apply.
+"""
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import Blueprint, Response, abort, g, jsonify, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from workbench import engine
+from workbench.extensions import csrf, db
+from workbench.models import DocumentArtifact
+from workbench.models.enums import EDIT, READ
+from workbench.services.accounts import get_user_by_token
+from workbench.services.rates import RatesRequest, build_rates_report
+from workbench.services.review import get_document, list_documents
+from workbench.web.security import permission_required
+
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(blueprint)
+
+
+@blueprint.before_request
+def authenticate_token() -> Any:
+    """Identify the caller by `Authorization: Bearer <token>`; anything else is 401."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    user = get_user_by_token(db.session, token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        return jsonify(error="a valid API token is required (Authorization: Bearer <token>)"), 401
+    g.api_user = user
+    return None
+
+
+@blueprint.errorhandler(HTTPException)
+def json_error(error: HTTPException) -> tuple[Response, int]:
+    """Answer errors in JSON, as an API client expects."""
+    return jsonify(error=error.description), error.code
+
+
+@blueprint.post("/evaluate")
+@permission_required(READ)
+def evaluate() -> Any:
+    """Evaluate a scenario file's JSON; answer as `workbench rates --json` does."""
+    try:
+        scenario = engine.scenario_from_text(request.get_data(as_text=True))
+    except engine.ScenarioFileError as error:
+        return jsonify(errors=[str(error)]), 400
+    except engine.ScenarioError as error:
+        return jsonify(errors=error.errors), 422
+    options = RatesRequest(
+        model=request.args.get("model") or None,
+        compare=request.args.get("compare") == "1",
+        tornado=request.args.get("tornado") == "1",
+    )
+    if options.model and options.model not in engine.PAYMENT_MODELS:
+        return jsonify(errors=[f"model: must be one of {', '.join(engine.PAYMENT_MODELS)}"]), 422
+    return jsonify(build_rates_report(scenario, options).data)
+
+
+@blueprint.get("/documents")
+@permission_required(READ)
+def documents() -> Any:
+    """List the generated documents, newest first (optionally ?status=approved)."""
+    status = request.args.get("status", "")
+    return jsonify(documents=[_document_json(d) for d in list_documents(db.session, status)])
+
+
+@blueprint.get("/documents/<int:document_id>")
+@permission_required(READ)
+def document(document_id: int) -> Any:
+    """Describe one document: status, provenance and where to get the PDF."""
+    return jsonify(_document_json(get_document(db.session, document_id) or abort(404)))
+
+
+@blueprint.get("/documents/<int:document_id>.pdf")
+@permission_required(READ)
+def document_pdf(document_id: int) -> Response:
+    """Return the document's PDF bytes."""
+    artifact = get_document(db.session, document_id) or abort(404)
+    return Response(artifact.pdf, mimetype="application/pdf", headers={"ETag": artifact.sha256})
+
+
+@blueprint.post("/negotiations/<int:negotiation_id>/offers")
+@permission_required(EDIT)
+def offers(negotiation_id: int) -> Any:
+    """Record an offer or counteroffer (round, side, payment_model, pmpm, rates, response)."""
+    from workbench.services.negotiations import OfferError, get_negotiation, record_offer  # TODO
+
+    negotiation = get_negotiation(db.session, negotiation_id) or abort(404)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return jsonify(errors=["the body must be a JSON object"]), 400
+    try:
+        offer = record_offer(db.session, negotiation, user=g.api_user, **_offer_fields(body))
+    except OfferError as error:
+        return jsonify(errors=[str(error)]), 422
+    db.session.commit()
+    return jsonify(
+        id=offer.id,
+        round=offer.round,
+        side=str(offer.side),
+        pmpm=None if offer.pmpm is None else str(offer.pmpm),
+    ), 201
+
+
+def _offer_fields(body: dict) -> dict:
+    allowed = {
+        "round",
+        "side",
+        "payment_model",
+        "pmpm",
+        "rates",
+        "response",
+        "notes",
+        "scenario_id",
+    }
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        raise_bad(f"unknown field(s): {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+    fields = dict(body)
+    for key in ("pmpm",):
+        if fields.get(key) is not None:
+            fields[key] = _decimal(key, fields[key])
+    fields["rates"] = {
+        code: _decimal(f"rates.{code}", rate) for code, rate in (fields.get("rates") or {}).items()
+    }
+    return fields
+
+
+def _decimal(field: str, value: Any) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise_bad(f"{field}: must be a number")
+
+
+def raise_bad(message: str) -> None:
+    """Stop with 422 and a message naming the field."""
+    abort(422, description=message)
+
+
+def _document_json(artifact: DocumentArtifact) -> dict:
+    return {
+        "id": artifact.id,
+        "title": artifact.title,
+        "kind": str(artifact.kind),
+        "status": str(artifact.status),
+        "pages": artifact.page_count,
+        "sha256": artifact.sha256,
+        "method_version": artifact.method_version,
+        "template_version": artifact.template_version,
+        "created_at": artifact.created_at.isoformat(),
+        "stakeholders": artifact.inputs_snapshot.get("stakeholders", []),
+        "scenario": artifact.inputs_snapshot.get("scenario", {}).get("name"),
+        "pdf": url_for("api.document_pdf", document_id=artifact.id, _external=True),
+    }

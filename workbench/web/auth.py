@@ -1,0 +1,78 @@
+"""Signing in and out, and a person's own account: password and API token."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, logout_user
+
+from workbench.extensions import db, limiter
+from workbench.services.accounts import (
+    AccountError,
+    authenticate,
+    change_password,
+    end_sessions,
+    issue_api_token,
+)
+from workbench.web.forms.accounts import LoginForm, PasswordChangeForm
+from workbench.web.security import safe_next, start_session
+
+blueprint = Blueprint("auth", __name__)
+FAILED_SIGN_IN = "That email and password do not match an active account."
+
+
+def login_limit() -> str:
+    """Read the sign-in rate limit from the settings (per client address)."""
+    return current_app.config["WORKBENCH_LOGIN_LIMIT"]
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def login():
+    """Sign in with email and password; the same answer for an unknown email or a wrong password."""
+    form = LoginForm()
+    next_page = safe_next(request.args.get("next"))
+    if form.validate_on_submit():
+        user = authenticate(db.session, form.email.data, form.password.data)
+        if user is not None:
+            start_session(user)
+            db.session.commit()
+            return redirect(next_page or url_for("main.home"))
+        db.session.commit()  # keeps the audit record of the failed attempt
+        flash(FAILED_SIGN_IN, "error")
+        return render_template("auth/login.html", form=form), 401
+    return render_template("auth/login.html", form=form)
+
+
+@blueprint.post("/logout")
+def logout():
+    """Sign out here and everywhere else: the session nonce changes."""
+    end_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@blueprint.route("/account", methods=["GET", "POST"])
+def account():
+    """Show the person's account; change the password (which signs out every other session)."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            change_password(
+                db.session, current_user, form.current_password.data, form.new_password.data
+            )
+        except AccountError as error:
+            getattr(form, error.field or "new_password").errors.append(str(error))
+        else:
+            start_session(current_user)
+            db.session.commit()
+            flash("Password changed. Every other session of yours has been signed out.", "info")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form, token=None)
+
+
+@blueprint.post("/account/token")
+def new_api_token():
+    """Issue a new API token (shown once) and revoke the old one."""
+    token = issue_api_token(db.session, current_user)
+    db.session.commit()
+    return render_template("auth/account.html", form=PasswordChangeForm(formdata=None), token=token)

@@ -1,0 +1,186 @@
+"""Documents: generate, preview, download, see every version, submit, review, approve, send."""
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from workbench.extensions import db
+from workbench.models import DocumentArtifact
+from workbench.models.enums import EDIT, REVIEW, DocumentStatus
+from workbench.services.documents import DocumentError
+from workbench.services.review import (
+    ReviewError,
+    approve,
+    get_document,
+    get_generation_choices,
+    list_documents,
+    list_review_queue,
+    list_versions,
+    mark_sent,
+    send_back,
+    start_document,
+    submit_for_review,
+)
+from workbench.web.forms.documents import GenerateForm, ReviewForm
+from workbench.web.security import login_is_fresh, permission_required
+
+blueprint = Blueprint("documents", __name__, url_prefix="/documents")
+
+
+@blueprint.get("/")
+def index() -> str:
+    """List the generated documents, filterable by status, with the form to generate one."""
+    status = request.args.get("status", "")
+    if status not in {s.value for s in DocumentStatus}:
+        status = ""
+    return _index_page(GenerateForm(get_generation_choices(db.session), formdata=None), status)
+
+
+@blueprint.post("/generate")
+@permission_required(EDIT)
+def generate():
+    """Serve the stored document for this request, or start rendering it and show the job."""
+    form = GenerateForm(get_generation_choices(db.session))
+    if not form.validate_on_submit():
+        return _index_page(form), 422
+    try:
+        artifact, job = start_document(
+            db.session,
+            form.scenario.data,
+            form.kind.data,
+            tuple(form.stakeholders.data),
+            current_user,
+        )
+    except (DocumentError, ReviewError) as error:
+        form.kind.errors.append(str(error))
+        return _index_page(form), 422
+    db.session.commit()
+    if artifact is not None:
+        flash("This exact document was already generated; here it is, from storage.", "info")
+        return redirect(url_for("documents.show", document_id=artifact.id))
+    return redirect(url_for("main.job", job_id=job.id))
+
+
+@blueprint.get("/<int:document_id>")
+def show(document_id: int) -> str:
+    """Show a document: preview, who made it from which inputs, its versions and review."""
+    artifact = _document(document_id)
+    return render_template(
+        "document_pages/show.html",
+        document=artifact,
+        versions=list_versions(db.session, artifact),
+        form=ReviewForm(formdata=None),
+        fresh=login_is_fresh(),
+    )
+
+
+@blueprint.get("/<int:document_id>.pdf")
+def pdf(document_id: int) -> Response:
+    """Send the stored PDF bytes (inline for the preview, or as a download)."""
+    artifact = _document(document_id)
+    disposition = "attachment" if request.args.get("download") else "inline"
+    response = Response(artifact.pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{_filename(artifact)}"'
+    # The preview frames this response in our own page; everything else stays unframeable.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    response.headers["ETag"] = artifact.sha256
+    return response
+
+
+@blueprint.post("/<int:document_id>/submit")
+@permission_required(EDIT)
+def submit(document_id: int):
+    """Put a draft in the executives' review queue."""
+    return _review_step(document_id, submit_for_review, "Submitted for review.")
+
+
+@blueprint.post("/<int:document_id>/sent")
+@permission_required(EDIT)
+def sent(document_id: int):
+    """Record that an approved document went out."""
+    return _review_step(document_id, mark_sent, "Marked as sent.")
+
+
+@blueprint.get("/review", endpoint="review_queue")
+def review_queue() -> str:
+    """List the documents waiting for an executive's decision."""
+    return render_template("document_pages/review.html", documents=list_review_queue(db.session))
+
+
+@blueprint.post("/<int:document_id>/approve")
+@permission_required(REVIEW)
+def approve_view(document_id: int):
+    """Approve a document in review (needs a recent sign-in); it is frozen from then on."""
+    return _decision(document_id, approve, "Approved. This PDF is now frozen.")
+
+
+@blueprint.post("/<int:document_id>/send-back")
+@permission_required(REVIEW)
+def send_back_view(document_id: int):
+    """Send a document back to its author with a comment."""
+    return _decision(document_id, send_back, "Sent back to the author with your comment.")
+
+
+def _index_page(form: GenerateForm, status: str = "") -> str:
+    return render_template(
+        "document_pages/index.html",
+        documents=list_documents(db.session, status),
+        status=status,
+        statuses=[s.value for s in DocumentStatus],
+        form=form,
+    )
+
+
+def _decision(document_id: int, step, message: str):
+    artifact = _document(document_id)
+    if not login_is_fresh():
+        flash("For your protection, sign in again before approving or sending back.", "warning")
+        show_page = url_for("documents.show", document_id=document_id)
+        return redirect(url_for("auth.login", next=show_page))
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        step(db.session, artifact, current_user, form.comment.data or "")
+    except ReviewError as error:
+        form.comment.errors.append(str(error))
+        return render_template(
+            "document_pages/show.html",
+            document=artifact,
+            form=form,
+            fresh=True,
+            versions=list_versions(db.session, artifact),
+        ), 409 if artifact.status != DocumentStatus.IN_REVIEW else 422
+    db.session.commit()
+    flash(message, "info")
+    return redirect(url_for("documents.show", document_id=document_id))
+
+
+def _review_step(document_id: int, step, message: str):
+    artifact = _document(document_id)
+    try:
+        step(db.session, artifact, current_user)
+    except ReviewError as error:
+        flash(str(error), "error")
+        return redirect(url_for("documents.show", document_id=document_id))
+    db.session.commit()
+    flash(message, "info")
+    return redirect(url_for("documents.show", document_id=document_id))
+
+
+def _document(document_id: int) -> DocumentArtifact:
+    return get_document(db.session, document_id) or abort(404)
+
+
+def _filename(artifact: DocumentArtifact) -> str:
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in artifact.title)
+    return f"{safe[:80].strip('-')}-{artifact.sha256[:8]}.pdf"

@@ -1,0 +1,54 @@
+"""Forms for signing in, changing a password and managing accounts."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from workbench.models.enums import Role
+from workbench.services.accounts import MAX_PASSWORD_LENGTH, password_problem
+from workbench.web.forms import choices
+
+ROLE_CHOICES = choices(
+    [
+        (
+            Role.LEAD.value,
+            "Contracting lead: edits organizations, scenarios, documents, negotiations",
+        ),
+        (Role.EXECUTIVE.value, "Executive: reviews, approves or sends back documents"),
+        (Role.VIEWER.value, "Viewer: reads only"),
+        (Role.ADMIN.value, "Administrator: accounts, settings and the audit log"),
+    ]
+)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=320)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired()])
+    new_password = PasswordField(
+        "New password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+    )
+
+    def validate_new_password(self, field: PasswordField) -> None:
+        problem = password_problem(field.data or "")
+        if problem:
+            raise ValidationError(f"The password {problem}.")
+
+
+class UserCreateForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=320)])
+    name = StringField("Name", validators=[Length(max=200)])
+    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.LEAD.value)
+    password = PasswordField(
+        "Initial password",
+        validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
+        description="At least 12 characters. Tell the person; they can change it after signing in.",
+    )
+
+
+class UserUpdateForm(FlaskForm):
+    role = SelectField("Role", choices=ROLE_CHOICES)
+    active = BooleanField("Account enabled")

@@ -1,0 +1,152 @@
+"""Forms for the negotiation log: opening a negotiation, its stage, meetings and offers."""
+
+from datetime import UTC, datetime
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from workbench.models import Organization, Scenario, StakeholderProfile
+from workbench.models.enums import NegotiationStage, OfferResponse, OfferSide, PaymentModel
+from workbench.services.negotiations import OFFER_RATE_CODES
+from workbench.web.forms import choices
+from workbench.web.forms.organizations import AmountField, VersionedForm, labelled, optional_int
+
+STAGE_LABELS = {stage: stage.value.replace("_", " ").capitalize() for stage in NegotiationStage}
+PAYMENT_MODEL_LABELS = {
+    PaymentModel.FFS: "Fee-for-service",
+    PaymentModel.FFS_PLUS_INCENTIVES: "FFS + quality incentives",
+    PaymentModel.BUNDLED: "Bundled / case rate",
+    PaymentModel.TOTAL_COST_OF_CARE: "Total cost of care",
+}
+SIDE_LABELS = {OfferSide.OURS: "Ours (our ask)", OfferSide.THEIRS: "Theirs (their offer)"}
+RESPONSE_LABELS = {response: response.value.capitalize() for response in OfferResponse}
+WHEN_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def in_utc(value: datetime | None) -> datetime | None:
+    """Read a browser's date and time (no zone) as UTC, the zone every page shows."""
+    return value.replace(tzinfo=UTC) if value else None
+
+
+class NegotiationFields(VersionedForm):
+    """The fields a negotiation is opened with and later edited."""
+
+    title = StringField(
+        "Title",
+        validators=[DataRequired(), Length(max=200)],
+        description="For example: 2027 CoCM contract, or Bundled pilot.",
+    )
+    stage = SelectField("Stage", choices=labelled(STAGE_LABELS))
+    next_meeting_at = DateTimeLocalField(
+        "Next meeting (UTC)", format=WHEN_FORMAT, validators=[Optional()]
+    )
+    next_steps = TextAreaField(
+        "Next steps",
+        validators=[Length(max=10000)],
+        description="Who does what before the next meeting.",
+    )
+
+    def values(self) -> dict:
+        """Return the negotiation's fields as the service saves them."""
+        return {
+            "title": self.title.data.strip(),
+            "stage": NegotiationStage(self.stage.data),
+            "next_meeting_at": in_utc(self.next_meeting_at.data),
+            "next_steps": (self.next_steps.data or "").strip() or None,
+        }
+
+
+class NegotiationCreateForm(NegotiationFields):
+    organization_id = SelectField("Payer", coerce=optional_int, validators=[InputRequired()])
+
+    def __init__(self, payers: list[Organization], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization_id.choices = choices(
+            [("", "Choose a payer"), *((str(o.id), o.name) for o in payers)]
+        )
+
+
+class NegotiationStatusForm(NegotiationFields):
+    """The stage and next steps, edited on the negotiation's page (versioned)."""
+
+
+class MeetingForm(FlaskForm):
+    held_at = DateTimeLocalField(
+        "Date and time (UTC)", format=WHEN_FORMAT, validators=[DataRequired()]
+    )
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    attendees = SelectMultipleField(
+        "Attendees (by stakeholder profile)",
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    notes = TextAreaField("Notes", validators=[Length(max=20000)])
+
+    def __init__(self, profiles: tuple[StakeholderProfile, ...], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.attendees.choices = choices((str(p.id), p.name) for p in profiles)
+
+    def values(self) -> dict:
+        """Return the meeting as the service records it."""
+        return {
+            "held_at": in_utc(self.held_at.data),
+            "title": self.title.data.strip(),
+            "attendee_ids": list(self.attendees.data or []),
+            "notes": (self.notes.data or "").strip() or None,
+        }
+
+
+class OfferForm(FlaskForm):
+    round = IntegerField(
+        "Round", validators=[InputRequired(), NumberRange(min=1, message="Round 1 or later.")]
+    )
+    side = SelectField("Whose offer", choices=labelled(SIDE_LABELS))
+    payment_model = SelectField("Payment model", choices=labelled(PAYMENT_MODEL_LABELS))
+    pmpm = AmountField("PMPM", description="Dollars per member per month.")
+    rate_99492 = AmountField("99492 rate")
+    rate_99493 = AmountField("99493 rate")
+    rate_99494 = AmountField("99494 rate")
+    response = SelectField("Response", choices=labelled(RESPONSE_LABELS))
+    scenario_id = SelectField(
+        "Scenario behind it",
+        coerce=optional_int,
+        description="Our offers only: the scenario whose figures the ask comes from.",
+    )
+    notes = TextAreaField("Notes", validators=[Length(max=10000)])
+
+    def __init__(self, scenarios: tuple[Scenario, ...], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.scenario_id.choices = choices(
+            [("", "None"), *((str(s.id), s.name) for s in scenarios)]
+        )
+
+    def rate_fields(self) -> list:
+        """Return the CoCM rate fields, in code order."""
+        return [getattr(self, f"rate_{code}") for code in OFFER_RATE_CODES]
+
+    def values(self) -> dict:
+        """Return the offer as `record_offer` takes it."""
+        return {
+            "round": self.round.data,
+            "side": OfferSide(self.side.data),
+            "payment_model": PaymentModel(self.payment_model.data),
+            "pmpm": self.pmpm.data,
+            "rates": {code: getattr(self, f"rate_{code}").data for code in OFFER_RATE_CODES},
+            "response": OfferResponse(self.response.data),
+            "notes": (self.notes.data or "").strip() or None,
+            "scenario_id": self.scenario_id.data,
+        }
+
+
+class OfferResponseForm(FlaskForm):
+    response = SelectField("Response", choices=labelled(RESPONSE_LABELS))

@@ -1,0 +1,202 @@
+"""The negotiation log per payer: stage and next steps, meetings, offers by round, the gap."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from workbench.extensions import db
+from workbench.models.enums import EDIT, OfferResponse
+from workbench.services.negotiations import (
+    NegotiationError,
+    NegotiationPage,
+    create_negotiation,
+    get_negotiation_page,
+    list_negotiations,
+    list_payers,
+    record_meeting,
+    record_offer,
+    update_negotiation,
+    update_offer_response,
+)
+from workbench.services.versioning import ConflictError
+from workbench.web.forms.negotiations import (
+    PAYMENT_MODEL_LABELS,
+    RESPONSE_LABELS,
+    SIDE_LABELS,
+    STAGE_LABELS,
+    MeetingForm,
+    NegotiationCreateForm,
+    NegotiationStatusForm,
+    OfferForm,
+    OfferResponseForm,
+)
+from workbench.web.security import permission_required
+
+blueprint = Blueprint("negotiations", __name__, url_prefix="/negotiations")
+
+
+@blueprint.context_processor
+def vocabulary() -> dict:
+    """Give this blueprint's templates the labels of the negotiation vocabularies."""
+    return {
+        "stage_labels": STAGE_LABELS,
+        "payment_model_labels": PAYMENT_MODEL_LABELS,
+        "side_labels": SIDE_LABELS,
+        "response_labels": RESPONSE_LABELS,
+    }
+
+
+@blueprint.get("/")
+def index() -> str:
+    """List the negotiations (optionally one payer's) with stage, next meeting and offer gap."""
+    payer = request.args.get("organization", type=int)
+    return render_template(
+        "negotiations/index.html",
+        negotiations=list_negotiations(db.session, payer),
+        payers=list_payers(db.session),
+        payer=payer,
+    )
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@permission_required(EDIT)
+def new():
+    """Open a negotiation with a payer."""
+    form = NegotiationCreateForm(list_payers(db.session))
+    if request.method == "GET":
+        form.organization_id.data = request.args.get("organization_id", type=int)
+    if form.validate_on_submit():
+        try:
+            negotiation = create_negotiation(
+                db.session,
+                organization_id=form.organization_id.data,
+                user=current_user,
+                **form.values(),
+            )
+        except NegotiationError as error:
+            form.organization_id.errors.append(error.reason)
+        else:
+            db.session.commit()
+            flash(f"Negotiation with {negotiation.organization.name} opened.", "info")
+            return redirect(url_for("negotiations.show", negotiation_id=negotiation.id))
+    return render_template("negotiations/new.html", form=form), 422 if form.errors else 200
+
+
+@blueprint.get("/<int:negotiation_id>")
+def show(negotiation_id: int) -> str:
+    """Show a negotiation: stage, next steps, meetings, offers by round and the gap chart."""
+    return _show_page(_page(negotiation_id))
+
+
+@blueprint.post("/<int:negotiation_id>/status")
+@permission_required(EDIT)
+def update_status(negotiation_id: int):
+    """Save the stage and next steps; a save after someone else's is refused (409), input kept."""
+    page = _page(negotiation_id)
+    form = NegotiationStatusForm()
+    if not form.validate_on_submit():
+        return _show_page(page, status_form=form), 422
+    try:
+        update_negotiation(
+            db.session, page.negotiation, int(form.version.data), form.values(), current_user
+        )
+    except ConflictError as error:
+        db.session.rollback()
+        page = _page(negotiation_id)
+        # Their save stands; saving this form again now replaces it on purpose.
+        form.version.data = str(page.negotiation.version)
+        return _show_page(page, status_form=form, conflict=str(error)), 409
+    db.session.commit()
+    flash("Stage and next steps saved.", "info")
+    return _back(negotiation_id, "status")
+
+
+@blueprint.post("/<int:negotiation_id>/meetings")
+@permission_required(EDIT)
+def new_meeting(negotiation_id: int):
+    """Record a meeting with the payer and who attended."""
+    page = _page(negotiation_id)
+    form = MeetingForm(page.profiles, prefix="meeting")
+    return _add_to_log(page, "meeting_form", form, record_meeting, "Meeting recorded.", "meetings")
+
+
+@blueprint.post("/<int:negotiation_id>/offers")
+@permission_required(EDIT)
+def new_offer(negotiation_id: int):
+    """Record an offer or counteroffer in a round."""
+    page = _page(negotiation_id)
+    form = OfferForm(page.scenarios, prefix="offer")
+    return _add_to_log(page, "offer_form", form, record_offer, "Offer recorded.", "offers")
+
+
+@blueprint.post("/<int:negotiation_id>/offers/<int:offer_id>/response")
+@permission_required(EDIT)
+def offer_response(negotiation_id: int, offer_id: int):
+    """Record the answer an offer got (accepted, rejected, countered, withdrawn)."""
+    page = _page(negotiation_id)
+    form = OfferResponseForm(prefix=f"o{offer_id}")
+    if not form.validate_on_submit():
+        abort(400)
+    response = OfferResponse(form.response.data)
+    offer = update_offer_response(db.session, page.negotiation, offer_id, response, current_user)
+    if offer is None:
+        abort(404)
+    db.session.commit()
+    flash("Response saved.", "info")
+    return _back(negotiation_id, "offers")
+
+
+def _add_to_log(page: NegotiationPage, form_name: str, form, record, message: str, anchor: str):
+    """Validate a meeting or offer form and record it; on errors, show the page with the input."""
+    if form.validate_on_submit():
+        try:
+            record(db.session, page.negotiation, user=current_user, **form.values())
+        except NegotiationError as error:
+            _field(form, error.field).errors.append(error.reason)
+        else:
+            db.session.commit()
+            flash(message, "info")
+            return _back(page.negotiation.id, anchor)
+    return _show_page(page, **{form_name: form}), 422
+
+
+def _page(negotiation_id: int) -> NegotiationPage:
+    return get_negotiation_page(db.session, negotiation_id) or abort(404)
+
+
+def _show_page(
+    page: NegotiationPage,
+    status_form: NegotiationStatusForm | None = None,
+    meeting_form: MeetingForm | None = None,
+    offer_form: OfferForm | None = None,
+    conflict: str = "",
+) -> str:
+    """Render the page; the form that was posted comes back as typed, the others fresh."""
+    negotiation = page.negotiation
+    if status_form is None:
+        status_form = NegotiationStatusForm(formdata=None, obj=negotiation)
+        status_form.version.data = str(negotiation.version)
+    if offer_form is None:
+        offer_form = OfferForm(page.scenarios, formdata=None, prefix="offer", round=page.next_round)
+    response_forms = {
+        offer.id: OfferResponseForm(formdata=None, prefix=f"o{offer.id}", obj=offer)
+        for offer in negotiation.offers
+    }
+    return render_template(
+        "negotiations/show.html",
+        page=page,
+        negotiation=negotiation,
+        status_form=status_form,
+        meeting_form=meeting_form or MeetingForm(page.profiles, formdata=None, prefix="meeting"),
+        offer_form=offer_form,
+        response_forms=response_forms,
+        conflict=conflict,
+    )
+
+
+def _field(form, name: str):
+    """Return the form field a service error names (rates.99492 is the field rate_99492)."""
+    return getattr(form, name.replace("rates.", "rate_"), None) or form.notes
+
+
+def _back(negotiation_id: int, anchor: str):
+    return redirect(url_for("negotiations.show", negotiation_id=negotiation_id, _anchor=anchor))

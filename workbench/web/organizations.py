@@ -1,0 +1,229 @@
+"""Organizations: payers, employers, ACOs, agencies and our own; contacts, fees, code coverage."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from workbench.extensions import db
+from workbench.models import Organization
+from workbench.models.enums import EDIT
+from workbench.services.organizations import (
+    OrganizationError,
+    add_contact,
+    create_organization,
+    delete_contact,
+    delete_organization,
+    get_coverage_row,
+    get_organization,
+    get_organization_page,
+    list_codes_to_turn_on,
+    list_organizations,
+    list_profiles,
+    update_coverage_row,
+    update_organization,
+)
+from workbench.services.versioning import ConflictError
+from workbench.web.forms.organizations import (
+    COVERAGE_LABELS,
+    KIND_LABELS,
+    PAYER_TYPE_LABELS,
+    ContactForm,
+    CoverageForm,
+    OrganizationForm,
+)
+from workbench.web.security import permission_required
+
+blueprint = Blueprint("organizations", __name__, url_prefix="/organizations")
+
+
+@blueprint.context_processor
+def vocabulary() -> dict:
+    """Give this blueprint's templates the labels of the organization vocabularies."""
+    return {
+        "kind_labels": KIND_LABELS,
+        "payer_type_labels": PAYER_TYPE_LABELS,
+        "coverage_labels": COVERAGE_LABELS,
+    }
+
+
+@blueprint.get("/")
+def index() -> str:
+    """List the organizations with their lives, baseline cost and code coverage."""
+    return render_template("organizations/index.html", organizations=list_organizations(db.session))
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@permission_required(EDIT)
+def new():
+    """Add an organization."""
+    form = OrganizationForm(list_profiles(db.session))
+    if form.validate_on_submit():
+        try:
+            organization = create_organization(db.session, form.values(), current_user)
+        except OrganizationError as error:
+            getattr(form, error.field or "name").errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"{organization.name} added.", "info")
+            return redirect(url_for("organizations.show", organization_id=organization.id))
+    status = 422 if form.errors else 200
+    return render_template("organizations/form.html", form=form, organization=None), status
+
+
+@blueprint.get("/<int:organization_id>")
+def show(organization_id: int) -> str:
+    """Show an organization: profile, contacts, lives, cost, fee schedule and code coverage."""
+    page = get_organization_page(db.session, organization_id) or abort(404)
+    return _show_page(page, ContactForm(formdata=None))
+
+
+@blueprint.route("/<int:organization_id>/edit", methods=["GET", "POST"])
+@permission_required(EDIT)
+def edit(organization_id: int):
+    """Edit an organization; a save after someone else's is refused (409) with the input kept."""
+    organization = _organization(organization_id)
+    form = OrganizationForm(list_profiles(db.session), obj=organization)
+    if request.method == "GET":
+        form.version.data = str(organization.version)
+    if not form.validate_on_submit():
+        status = 422 if form.errors else 200
+        return _edit_page(form, organization), status
+    try:
+        update_organization(
+            db.session, organization, int(form.version.data), form.values(), current_user
+        )
+    except OrganizationError as error:
+        getattr(form, error.field or "name").errors.append(str(error))
+        return _edit_page(form, organization), 422
+    except ConflictError as error:
+        db.session.rollback()
+        return _edit_page(form, _organization(organization_id), conflict=str(error)), 409
+    db.session.commit()
+    flash("Saved.", "info")
+    return redirect(url_for("organizations.show", organization_id=organization_id))
+
+
+@blueprint.post("/<int:organization_id>/delete")
+@permission_required(EDIT)
+def delete(organization_id: int):
+    """Delete an organization, or archive it when scenarios, negotiations or documents use it."""
+    organization = _organization(organization_id)
+    name = organization.name
+    outcome = delete_organization(db.session, organization, current_user)
+    db.session.commit()
+    if outcome == "archived":
+        flash(
+            f"{name} is used by scenarios, negotiations, documents or claims sizings, so it was "
+            "archived instead of deleted: it is hidden from the lists and its history stays.",
+            "warning",
+        )
+    else:
+        flash(f"{name} deleted.", "info")
+    return redirect(url_for("organizations.index"))
+
+
+@blueprint.post("/<int:organization_id>/contacts")
+@permission_required(EDIT)
+def new_contact(organization_id: int):
+    """Add a contact at the organization."""
+    organization = _organization(organization_id)
+    form = ContactForm()
+    if not form.validate_on_submit():
+        page = get_organization_page(db.session, organization_id)
+        return _show_page(page, form), 422
+    contact = add_contact(db.session, organization, form.values(), current_user)
+    db.session.commit()
+    flash(f"{contact.name} added to the contacts.", "info")
+    return _back(organization_id, "contacts")
+
+
+@blueprint.post("/<int:organization_id>/contacts/<int:contact_id>/delete")
+@permission_required(EDIT)
+def remove_contact(organization_id: int, contact_id: int):
+    """Remove a contact from the organization."""
+    organization = _organization(organization_id)
+    contact = delete_contact(db.session, organization, contact_id, current_user) or abort(404)
+    db.session.commit()
+    flash(f"{contact.name} removed from the contacts.", "info")
+    return _back(organization_id, "contacts")
+
+
+@blueprint.post("/<int:organization_id>/coverage/<int:code_id>")
+@permission_required(EDIT)
+def save_coverage(organization_id: int, code_id: int):
+    """Save one row of the coverage matrix (htmx): answer the saved row, or the row with errors."""
+    organization = _organization(organization_id)
+    form = CoverageForm(prefix=f"c{code_id}")
+    row = get_coverage_row(db.session, organization, code_id) or abort(404)
+    if not form.validate_on_submit():
+        return _row(organization, row, form), 422
+    try:
+        saved = update_coverage_row(
+            db.session, organization, code_id, int(form.version.data), form.values(), current_user
+        )
+    except OrganizationError as error:
+        getattr(form, error.field or "rate").errors.append(str(error))
+        return _row(organization, row, form), 422
+    except ConflictError as error:
+        db.session.rollback()
+        current = get_coverage_row(db.session, organization, code_id)
+        form.version.data = str(current.coverage_version)
+        return _row(organization, current, form, conflict=str(error)), 409
+    db.session.commit()
+    # The "codes to turn on" list refreshes itself when it hears this event.
+    answer = _row(organization, saved, _coverage_form(saved), saved_now=True)
+    return answer, 200, {"HX-Trigger": "coverage-saved"}
+
+
+@blueprint.get("/<int:organization_id>/codes-to-turn-on")
+def codes_to_turn_on(organization_id: int) -> str:
+    """Show the codes this payer does not pay yet (htmx refreshes it after a row is saved)."""
+    organization = _organization(organization_id)
+    return render_template(
+        "organizations/_turn_on.html",
+        organization=organization,
+        codes_to_turn_on=list_codes_to_turn_on(db.session, organization),
+    )
+
+
+def _back(organization_id: int, anchor: str):
+    return redirect(url_for("organizations.show", organization_id=organization_id, _anchor=anchor))
+
+
+def _organization(organization_id: int) -> Organization:
+    return get_organization(db.session, organization_id) or abort(404)
+
+
+def _show_page(page, contact_form: ContactForm) -> str:
+    forms = {row.code_id: _coverage_form(row) for row in page.coverage}
+    return render_template(
+        "organizations/show.html", page=page, contact_form=contact_form, coverage_forms=forms
+    )
+
+
+def _edit_page(form: OrganizationForm, organization: Organization, conflict: str = "") -> str:
+    if conflict:
+        # Their save stands; saving this form again now replaces it on purpose.
+        form.version.data = str(organization.version)
+    return render_template(
+        "organizations/form.html", form=form, organization=organization, conflict=conflict
+    )
+
+
+def _coverage_form(row) -> CoverageForm:
+    """A row's form filled from the saved values (not from the request)."""
+    return CoverageForm(
+        formdata=None, prefix=f"c{row.code_id}", obj=row, version=str(row.coverage_version)
+    )
+
+
+def _row(
+    organization: Organization, row, form: CoverageForm, conflict: str = "", saved_now=False
+) -> str:
+    return render_template(
+        "organizations/_coverage_row.html",
+        organization=organization,
+        row=row,
+        form=form,
+        conflict=conflict,
+        saved_now=saved_now,
+    )

@@ -1,0 +1,260 @@
+"""Scenarios: the list, the page with live figures, save and copy, import and export, analysis."""
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.exceptions import NotFound
+
+from workbench import engine
+from workbench.documents.labels import MODEL_LABELS
+from workbench.extensions import db
+from workbench.models.enums import EDIT, READ
+from workbench.services.scenarios import (
+    Editor,
+    ScenarioNotFound,
+    create_copy,
+    create_scenario,
+    create_scenario_from_text,
+    delete_scenario,
+    get_analysis,
+    get_editor,
+    get_organization_payer,
+    get_scenario_yaml,
+    list_scenarios,
+    preview_scenario,
+    update_scenario,
+)
+from workbench.services.versioning import ConflictError
+from workbench.web.forms.scenarios import (
+    ScenarioForm,
+    ScenarioImportForm,
+    apply_row_action,
+    form_data,
+    form_state,
+    place_messages,
+    row_action,
+    scenario_mapping,
+)
+from workbench.web.security import permission_required
+
+blueprint = Blueprint("scenarios", __name__, url_prefix="/scenarios")
+# Column heads of the four-model table, narrow enough for a laptop; the full name is their title.
+COLUMN_LABELS = {
+    "ffs": "FFS",
+    "ffs_plus_incentives": "FFS + Q",
+    "bundled": "Bundled",
+    "total_cost_of_care": "TCOC",
+}
+
+
+@blueprint.context_processor
+def payment_model_names() -> dict:
+    """Give the scenario pages what the payment models are called."""
+    return {"model_labels": MODEL_LABELS, "column_labels": COLUMN_LABELS}
+
+
+@blueprint.errorhandler(ScenarioNotFound)
+def scenario_not_found(_error: ScenarioNotFound) -> tuple[str, int]:
+    """Answer a change to a scenario that does not exist (or was deleted) with the 404 page."""
+    error = NotFound("That scenario does not exist, or it was deleted.")
+    return render_template("errors/error.html", code=404, error=error), 404
+
+
+@blueprint.get("/")
+def index() -> str:
+    """List the scenarios with their proposed PMPM and provider net, and the import form."""
+    return _index_page(ScenarioImportForm(formdata=None))
+
+
+@blueprint.post("/import")
+@permission_required(EDIT)
+def import_file():
+    """Save a scenario read from an uploaded YAML or JSON file; a bad file saves nothing."""
+    form = ScenarioImportForm()
+    if not form.validate_on_submit():
+        return _index_page(form), 422
+    try:
+        text = form.file.data.read().decode("utf-8")
+        record = create_scenario_from_text(db.session, text, current_user)
+    except UnicodeDecodeError:
+        form.file.errors.append("The file is not UTF-8 text; save it as YAML or JSON.")
+        return _index_page(form), 422
+    except engine.ScenarioFileError as error:
+        form.file.errors.append(str(error))
+        return _index_page(form), 422
+    except engine.ScenarioError as error:
+        form.file.errors.extend(error.errors)
+        return _index_page(form), 422
+    db.session.commit()
+    flash(f"Imported “{record.name}”.", "info")
+    return redirect(url_for("scenarios.show", scenario_id=record.id))
+
+
+@blueprint.get("/new")
+@permission_required(EDIT)
+def new() -> str:
+    """Show the form for a new scenario, starting from the staffing and cost guidelines."""
+    editor = get_editor(db.session)
+    return _editor_page(ScenarioForm(formdata=None, data=form_data(editor.inputs, None, 0)), editor)
+
+
+@blueprint.post("/new")
+@permission_required(EDIT)
+def create():
+    """Save a new scenario, or add or remove a row of the form."""
+    return _submit(None)
+
+
+@blueprint.get("/<int:scenario_id>")
+def show(scenario_id: int) -> str:
+    """Show a scenario's inputs with their figures; leads can edit them here."""
+    editor = get_editor(db.session, scenario_id) or abort(404)
+    record = editor.scenario
+    data = form_data(editor.inputs, record.organization_id, record.version)
+    return _editor_page(ScenarioForm(formdata=None, data=data), editor)
+
+
+@blueprint.post("/<int:scenario_id>")
+@permission_required(EDIT)
+def save(scenario_id: int):
+    """Save the scenario (or a copy of it), or add or remove a row of the form."""
+    return _submit(scenario_id)
+
+
+@blueprint.post("/preview")
+@permission_required(READ)
+def preview() -> str:
+    """Recalculate the figures for the inputs as typed; nothing is saved (htmx, as you type)."""
+    form = ScenarioForm()
+    result = preview_scenario(scenario_mapping(form))
+    messages = place_messages(form, result.errors, result.warnings)
+    return render_template("scenarios/_preview.html", form=form, preview=result, messages=messages)
+
+
+@blueprint.post("/<int:scenario_id>/duplicate")
+@permission_required(EDIT)
+def duplicate(scenario_id: int):
+    """Save a copy of the scenario to try a variation on."""
+    copy = create_copy(db.session, scenario_id, current_user)
+    db.session.commit()
+    flash(f"Saved a copy as “{copy.name}”.", "info")
+    return redirect(url_for("scenarios.show", scenario_id=copy.id))
+
+
+@blueprint.post("/<int:scenario_id>/delete")
+@permission_required(EDIT)
+def delete(scenario_id: int):
+    """Delete the scenario; one that documents or offers refer to is hidden instead."""
+    soft = delete_scenario(db.session, scenario_id, current_user)
+    db.session.commit()
+    if soft:
+        flash(
+            "Documents or offers refer to this scenario, so it is archived: hidden from the list "
+            "but kept for them.",
+            "info",
+        )
+    else:
+        flash("Scenario deleted.", "info")
+    return redirect(url_for("scenarios.index"))
+
+
+@blueprint.get("/<int:scenario_id>/export.yaml")
+def export(scenario_id: int) -> Response:
+    """Download the scenario as a YAML file that `workbench rates` reads."""
+    filename, text = get_scenario_yaml(db.session, scenario_id) or abort(404)
+    response = Response(text, mimetype="application/yaml")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@blueprint.get("/<int:scenario_id>/analysis")
+def analysis(scenario_id: int) -> str:
+    """Show what moves the figures (tornado), their spread (Monte Carlo) and the break-even."""
+    result = get_analysis(db.session, scenario_id, request.args.get("model")) or abort(404)
+    return render_template("scenarios/analysis.html", analysis=result)
+
+
+def _submit(scenario_id: int | None):
+    """Handle a post of the scenario form: a row change re-renders; a save validates and saves."""
+    form = ScenarioForm()
+    action = row_action(request.form.get("action"))
+    if action is not None:
+        payer = None
+        if action.verb == "add_organization_payer":
+            chosen = request.form.get("fill_organization", "")
+            payer = get_organization_payer(db.session, int(chosen)) if chosen.isdigit() else None
+        data = apply_row_action(form_state(form), action, payer)
+        return _changed_rows_page(scenario_id, data)
+    mapping = scenario_mapping(form)
+    try:
+        record = _save(scenario_id, form, mapping)
+    except engine.ScenarioError as error:
+        return _posted_page(form, scenario_id, mapping, errors=error.errors), 422
+    except ConflictError as error:
+        return _posted_page(form, scenario_id, mapping, conflict=str(error)), 409
+    db.session.commit()
+    flash(f"Saved “{record.name}”.", "info")
+    return redirect(url_for("scenarios.show", scenario_id=record.id))
+
+
+def _save(scenario_id: int | None, form: ScenarioForm, mapping: dict):
+    organization_id = form.organization_id()
+    if scenario_id is None or request.form.get("action") == "save_copy":
+        return create_scenario(db.session, mapping, current_user, organization_id, scenario_id)
+    return update_scenario(
+        db.session, scenario_id, form.form_version(), mapping, organization_id, current_user
+    )
+
+
+def _changed_rows_page(scenario_id: int | None, data: dict) -> str:
+    form = ScenarioForm(formdata=None, data=data)
+    editor = get_editor(db.session, scenario_id, scenario_mapping(form)) or abort(404)
+    return _editor_page(form, editor)
+
+
+def _posted_page(
+    form: ScenarioForm,
+    scenario_id: int | None,
+    mapping: dict,
+    errors: list[str] | None = None,
+    conflict: str | None = None,
+) -> str:
+    """Re-render what the person posted, with the save's errors (or its conflict)."""
+    editor = get_editor(db.session, scenario_id, mapping) or abort(404)
+    if conflict and editor.scenario is not None:
+        # Saving again on purpose, after reading the message, overwrites the newer version.
+        form.version.data = str(editor.scenario.version)
+    return _editor_page(form, editor, conflict, errors)
+
+
+def _editor_page(
+    form: ScenarioForm,
+    editor: Editor,
+    conflict: str | None = None,
+    errors: list[str] | None = None,
+) -> str:
+    form.offer_organizations(editor.organizations)
+    messages = place_messages(form, errors or editor.preview.errors, editor.preview.warnings)
+    return render_template(
+        "scenarios/edit.html",
+        form=form,
+        editor=editor,
+        record=editor.scenario,
+        preview=editor.preview,
+        messages=messages,
+        conflict=conflict,
+    )
+
+
+def _index_page(form: ScenarioImportForm) -> str:
+    return render_template(
+        "scenarios/index.html", scenarios=list_scenarios(db.session), import_form=form
+    )
