@@ -9,7 +9,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBIAN_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
 	fonts-dejavu-core poppler-utils chromium
 
-.PHONY: install system-packages run test lint format clean
+.PHONY: install system-packages run test lint format clean vendor
+# Front-end assets, vendored into workbench/static/vendor from the npm registry (no CDN).
+PICO_VERSION := 2.1.1
+HTMX_VERSION := 2.0.11
 
 install: $(INSTALLED)
 
@@ -41,6 +44,16 @@ test: install system-packages lint
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+vendor:
+	rm -rf .vendor && mkdir -p .vendor
+	cd .vendor && npm pack --silent @picocss/pico@$(PICO_VERSION) htmx.org@$(HTMX_VERSION)
+	cd .vendor && for f in *.tgz; do mkdir -p $${f%.tgz} && tar -xzf $$f -C $${f%.tgz}; done
+	cp .vendor/picocss-pico-$(PICO_VERSION)/package/css/pico.min.css \
+		.vendor/picocss-pico-$(PICO_VERSION)/package/LICENSE.md workbench/static/vendor/pico/
+	cp .vendor/htmx.org-$(HTMX_VERSION)/package/dist/htmx.min.js \
+		.vendor/htmx.org-$(HTMX_VERSION)/package/LICENSE workbench/static/vendor/htmx/
+	rm -rf .vendor
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -5,9 +5,12 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from tests.web.test_documents import document_id, scenario_id  # noqa: F401 (fixtures)
+from tests.web.test_organizations import library  # noqa: F401 (fixture)
 from workbench.cli import cli
+from workbench.models import Offer
 
 WORKED = Path(__file__).resolve().parents[2] / "examples" / "worked-example.yaml"
 
@@ -95,3 +98,55 @@ def test_recording_an_offer_needs_the_lead_role(web, role):
     )
 
     assert response.status_code == 403
+
+
+def test_a_lead_records_a_counteroffer_through_the_api(web, library):  # noqa: F811
+    from tests.web.test_negotiations import open_negotiation
+
+    web.sign_in("lead")
+    negotiation_id = open_negotiation(web)
+    token = issue_token(web, "lead")
+    counteroffer = {
+        "round": 1,
+        "side": "theirs",
+        "payment_model": "ffs",
+        "rates": {"99492": "140.00", "99493": 128.5},
+        "response": "countered",
+    }
+
+    response = web.client.post(
+        f"/api/v1/negotiations/{negotiation_id}/offers", json=counteroffer, headers=bearer(token)
+    )
+    page = web.get(f"/negotiations/{negotiation_id}").get_data(as_text=True)
+
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["side"] == "theirs"
+    with web.db() as session:
+        offer = session.get(Offer, response.get_json()["id"])
+        assert offer.rates == {"99492": "140.00", "99493": "128.50"}
+    assert "$140.00" in page
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"round": 0, "side": "ours", "payment_model": "ffs"}, "round: must be a whole number"),
+        ({"round": 1, "side": "ours", "payment_model": "ffs", "pmpm": "x"}, "pmpm: must be"),
+        ({"round": 1, "side": "ours", "payment_model": "ffs", "colour": 1}, "unknown field"),
+    ],
+)
+def test_a_bad_offer_names_its_field_and_stores_nothing(web, library, body, message):  # noqa: F811
+    from tests.web.test_negotiations import open_negotiation
+
+    web.sign_in("lead")
+    negotiation_id = open_negotiation(web)
+    token = issue_token(web, "lead")
+
+    response = web.client.post(
+        f"/api/v1/negotiations/{negotiation_id}/offers", json=body, headers=bearer(token)
+    )
+
+    assert response.status_code == 422
+    assert message in json.dumps(response.get_json())
+    with web.db() as session:
+        assert session.scalar(select(func.count(Offer.id))) == 0

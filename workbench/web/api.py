@@ -16,6 +16,7 @@ from workbench.extensions import csrf, db
 from workbench.models import DocumentArtifact
 from workbench.models.enums import EDIT, READ
 from workbench.services.accounts import get_user_by_token
+from workbench.services.negotiations import OfferError, get_negotiation, record_offer
 from workbench.services.rates import RatesRequest, build_rates_report
 from workbench.services.review import get_document, list_documents
 from workbench.web.security import permission_required
@@ -88,8 +89,6 @@ def document_pdf(document_id: int) -> Response:
 @permission_required(EDIT)
 def offers(negotiation_id: int) -> Any:
     """Record an offer or counteroffer (round, side, payment_model, pmpm, rates, response)."""
-    from workbench.services.negotiations import OfferError, get_negotiation, record_offer  # TODO
-
     negotiation = get_negotiation(db.session, negotiation_id) or abort(404)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):

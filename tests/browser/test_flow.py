@@ -1,0 +1,121 @@
+"""The whole job in a real browser: a lead signs in, adds a payer, builds a scenario and sees the
+figures follow a field, generates a proposal and submits it; an executive approves it; the lead
+records the payer's counteroffer and sees the gap."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import ACCOUNTS, PASSWORD
+
+pytestmark = pytest.mark.browser
+PAYER = "Northwind Health Plan"
+SCENARIO = "Northwind CoCM 2027"
+
+
+def sign_in(page: Page, role: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(ACCOUNTS[role])
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("details.dropdown summary")).to_contain_text(f"({role})")
+
+
+def sign_out(page: Page) -> None:
+    page.locator("details.dropdown summary").click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/login"))
+
+
+def add_payer(page: Page) -> None:
+    page.goto("/organizations/new")
+    page.get_by_label("Name").fill(PAYER)
+    page.locator("select[name=kind]").select_option("payer")
+    page.locator("select[name=payer_type]").select_option("commercial")
+    page.locator("input[name=attributed_members]").fill("42000")
+    page.locator("input[name=baseline_tcoc_pmpm]").fill("512.40")
+    page.get_by_role("button", name="Add organization").click()
+    expect(page.get_by_role("heading", name=PAYER)).to_be_visible()
+
+
+def build_scenario(page: Page) -> None:
+    """Fill the scenario form and watch the annual cost follow the care-manager FTE as typed."""
+    page.goto("/scenarios/new")
+    page.locator("input[name=name]").fill(SCENARIO)
+    page.locator("input[name='payers-0-name']").fill(PAYER)
+    page.locator("input[name='payers-0-attributed_members']").fill("42000")
+    page.locator("input[name='payers-0-baseline_tcoc_pmpm']").fill("512.40")
+    annual_cost = page.locator("[data-figure=annual_cost]")
+    expect(annual_cost).to_have_text(re.compile(r"\$[\d,]+"))
+    before = annual_cost.inner_text()
+
+    page.locator("input[name='program-care_manager_fte']").fill("2")
+
+    expect(annual_cost).not_to_have_text(before, timeout=10_000)
+    assert money(annual_cost.inner_text()) > money(before)
+    page.get_by_role("button", name="Save the scenario").click()
+    expect(page.locator("input[name=name]")).to_have_value(SCENARIO)
+    expect(page.locator("[data-figure=annual_cost]")).to_have_text(annual_cost.inner_text())
+
+
+def money(text: str) -> float:
+    return float(re.sub(r"[^\d.]", "", text))
+
+
+def generate_proposal(page: Page) -> str:
+    """Generate the proposal, wait for the render job, submit it for review; return its URL."""
+    page.goto("/documents/")
+    page.get_by_text("Generate a document").click()
+    page.get_by_label("Scenario").select_option(label=SCENARIO)
+    page.get_by_label("Document").select_option("proposal")
+    page.get_by_role("button", name="Generate", exact=True).click()
+    page.wait_for_url(re.compile(r"/documents/\d+$"), timeout=60_000)
+    expect(page.locator("iframe")).to_have_attribute("src", re.compile(r"\.pdf"))
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.locator(".badge").first).to_have_text("in review")
+    return page.url
+
+
+def approve(page: Page, document_url: str) -> None:
+    page.goto("/documents/review")
+    page.get_by_role("link", name=re.compile("Proposal")).first.click()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_label("Comment").fill("Approved for the January meeting.")
+    page.get_by_role("button", name="Approve").click()
+    page.goto(document_url)
+    expect(page.locator(".badge").first).to_have_text("approved")
+    expect(page.get_by_text("Approved for the January meeting.")).to_be_visible()
+
+
+def record_counteroffer(page: Page) -> None:
+    page.goto("/negotiations/new")
+    page.get_by_label("Payer").select_option(label=PAYER)
+    page.get_by_label("Title").fill("2027 CoCM contract")
+    page.get_by_role("button", name="Start the negotiation").click()
+    for side, pmpm in (("ours", "21.75"), ("theirs", "16.00")):
+        page.get_by_text("Record an offer or counteroffer").click()
+        page.locator("input[name='offer-round']").fill("1")
+        page.locator("select[name='offer-side']").select_option(side)
+        page.locator("select[name='offer-payment_model']").select_option("bundled")
+        page.locator("input[name='offer-pmpm']").fill(pmpm)
+        page.get_by_role("button", name="Record the offer").click()
+    offers = page.locator("#offers-heading + *, section:has(#offers-heading)").first
+    expect(offers).to_contain_text("$21.75")
+    expect(offers).to_contain_text("$16.00")
+    expect(offers).to_contain_text("$5.75")
+
+
+def test_a_proposal_goes_from_a_new_payer_to_approval_and_a_counteroffer(page: Page):
+    sign_in(page, "lead")
+    add_payer(page)
+    build_scenario(page)
+    document_url = generate_proposal(page)
+    sign_out(page)
+
+    sign_in(page, "executive")
+    approve(page, document_url)
+    sign_out(page)
+
+    sign_in(page, "lead")
+    record_counteroffer(page)
