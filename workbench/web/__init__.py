@@ -4,6 +4,7 @@ from flask import Flask
 from flask_login import current_user
 
 from workbench.documents.environment import money, number, percent, ratio
+from workbench.documents.labels import MODEL_LABELS
 from workbench.engine import METHOD_VERSION
 from workbench.models.enums import ADMINISTER, REVIEW
 
@@ -60,4 +61,4 @@ def page_globals() -> dict:
             if permission is None or current_user.can(permission)
         ]
 
-    return {"nav_links": nav_links, "method_version": METHOD_VERSION}
+    return {"nav_links": nav_links, "method_version": METHOD_VERSION, "model_labels": MODEL_LABELS}

@@ -3,7 +3,6 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from workbench.documents.labels import MODEL_LABELS
 from workbench.extensions import db
 from workbench.models.enums import EDIT
 from workbench.services.evidence import (
@@ -32,8 +31,8 @@ CATEGORY_LABELS = {
 
 @blueprint.context_processor
 def library_names() -> dict:
-    """Give the library pages what the payment models and stakeholder categories are called."""
-    return {"model_labels": MODEL_LABELS, "category_labels": CATEGORY_LABELS}
+    """Give the library pages what the stakeholder categories are called."""
+    return {"category_labels": CATEGORY_LABELS}
 
 
 @blueprint.get("/", endpoint="profiles")

@@ -14,9 +14,15 @@ from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
 from workbench import engine
-from workbench.documents.labels import MODEL_LABELS
 from workbench.extensions import db
 from workbench.models.enums import EDIT, READ
+from workbench.services.claims_sizings import (
+    ClaimsOffer,
+    fill_from_claims,
+    get_claims_offer,
+    latest_claims_offer,
+    note_claims_source,
+)
 from workbench.services.scenarios import (
     Editor,
     ScenarioNotFound,
@@ -34,6 +40,7 @@ from workbench.services.scenarios import (
 )
 from workbench.services.versioning import ConflictError
 from workbench.web.forms.scenarios import (
+    RowAction,
     ScenarioForm,
     ScenarioImportForm,
     apply_row_action,
@@ -57,8 +64,8 @@ COLUMN_LABELS = {
 
 @blueprint.context_processor
 def payment_model_names() -> dict:
-    """Give the scenario pages what the payment models are called."""
-    return {"model_labels": MODEL_LABELS, "column_labels": COLUMN_LABELS}
+    """Give the scenario pages the short column heads of the four payment models."""
+    return {"column_labels": COLUMN_LABELS}
 
 
 @blueprint.errorhandler(ScenarioNotFound)
@@ -101,9 +108,19 @@ def import_file():
 @blueprint.get("/new")
 @permission_required(EDIT)
 def new() -> str:
-    """Show the form for a new scenario, starting from the staffing and cost guidelines."""
+    """Show the form for a new scenario, starting from the staffing and cost guidelines.
+
+    With `?claims=<sizing id>` (from an organization page) it is for that organization, with the
+    baseline and cohort multiplier of its claims filled in.
+    """
     editor = get_editor(db.session)
-    return _editor_page(ScenarioForm(formdata=None, data=form_data(editor.inputs, None, 0)), editor)
+    data = form_data(editor.inputs, None, 0)
+    chosen = request.args.get("claims", "")
+    offer = get_claims_offer(db.session, int(chosen)) if chosen.isdigit() else None
+    if offer is None:
+        return _editor_page(ScenarioForm(formdata=None, data=data), editor)
+    data = _with_claims(data | {"organization": str(offer.organization_id)}, offer)
+    return _changed_rows_page(None, data, claims_used=offer)
 
 
 @blueprint.post("/new")
@@ -185,6 +202,12 @@ def analysis(scenario_id: int) -> str:
 def _submit(scenario_id: int | None):
     """Handle a post of the scenario form: a row change re-renders; a save validates and saves."""
     form = ScenarioForm()
+    verb, _, chosen = (request.form.get("action") or "").partition("-")
+    if verb == "use_claims":
+        offer = get_claims_offer(db.session, int(chosen)) if chosen.isdigit() else None
+        if offer is None:
+            abort(404)
+        return _changed_rows_page(scenario_id, _with_claims(form_state(form), offer), offer)
     action = row_action(request.form.get("action"))
     if action is not None:
         payer = None
@@ -200,9 +223,22 @@ def _submit(scenario_id: int | None):
         return _posted_page(form, scenario_id, mapping, errors=error.errors), 422
     except ConflictError as error:
         return _posted_page(form, scenario_id, mapping, conflict=str(error)), 409
+    claims_used = request.form.get("claims_sizing", "")
+    if claims_used.isdigit():
+        note_claims_source(db.session, record, int(claims_used), current_user.id)
     db.session.commit()
     flash(f"Saved “{record.name}”.", "info")
     return redirect(url_for("scenarios.show", scenario_id=record.id))
+
+
+def _with_claims(data: dict, offer: ClaimsOffer) -> dict:
+    """Fill the offer's baseline and cohort multiplier in; add the payer's row if it is missing."""
+
+    def add_payer(state: dict) -> dict:
+        payer = get_organization_payer(db.session, offer.organization_id)
+        return apply_row_action(state, RowAction("add_organization_payer"), payer)
+
+    return fill_from_claims(data, offer, add_payer)
 
 
 def _save(scenario_id: int | None, form: ScenarioForm, mapping: dict):
@@ -214,10 +250,12 @@ def _save(scenario_id: int | None, form: ScenarioForm, mapping: dict):
     )
 
 
-def _changed_rows_page(scenario_id: int | None, data: dict) -> str:
+def _changed_rows_page(
+    scenario_id: int | None, data: dict, claims_used: ClaimsOffer | None = None
+) -> str:
     form = ScenarioForm(formdata=None, data=data)
     editor = get_editor(db.session, scenario_id, scenario_mapping(form)) or abort(404)
-    return _editor_page(form, editor)
+    return _editor_page(form, editor, claims_used=claims_used)
 
 
 def _posted_page(
@@ -240,11 +278,18 @@ def _editor_page(
     editor: Editor,
     conflict: str | None = None,
     errors: list[str] | None = None,
+    claims_used: ClaimsOffer | None = None,
 ) -> str:
     form.offer_organizations(editor.organizations)
     messages = place_messages(form, errors or editor.preview.errors, editor.preview.warnings)
+    if claims_used is None:
+        # A row change or a refused save keeps the claims figures filled in before it.
+        kept = request.form.get("claims_sizing", "")
+        claims_used = get_claims_offer(db.session, int(kept)) if kept.isdigit() else None
     return render_template(
         "scenarios/edit.html",
+        claims_offer=latest_claims_offer(db.session, form.organization_id()),
+        claims_used=claims_used,
         form=form,
         editor=editor,
         record=editor.scenario,
