@@ -8,8 +8,10 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import FlaskGroup
+from rq import SimpleWorker
 
 from workbench import create_app
+from workbench.services.jobs import job_queue
 
 USAGE_ERROR = 2
 PAYMENT_MODEL_CHOICES = ("ffs", "ffs_plus_incentives", "bundled", "total_cost_of_care")
@@ -127,6 +129,18 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
     ]
     click.echo(f"Serving the workbench on http://{host}:{port}/ (Ctrl-C to stop)")
     os.execv(sys.executable, arguments)
+
+
+@cli.command("worker")
+@click.option("--burst", is_flag=True, help="Run the queued jobs, then stop.")
+def worker_command(burst: bool) -> None:
+    """Run background jobs from the Redis queue (when WORKBENCH_REDIS_URL is set)."""
+    if not current_app.config.get("WORKBENCH_REDIS_URL"):
+        fail("workbench worker: set WORKBENCH_REDIS_URL; without it, jobs run inside `serve`")
+    queue = job_queue(current_app)
+    click.echo(f"Working on the {queue.name!r} queue (Ctrl-C to stop)")
+    # A SimpleWorker runs each job in this process, under the app context this command holds.
+    SimpleWorker([queue], connection=queue.connection).work(burst=burst)
 
 
 @cli.command("rates", with_appcontext=False)

@@ -6,12 +6,17 @@ instance folder, so `make run` works on a new machine without any set-up.
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 ENV_PREFIX = "WORKBENCH_"
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PROFILES_DIR = REPOSITORY_ROOT / "stakeholder_profiles"
 DEFAULT_LOGIN_LIMIT = "10 per minute; 50 per hour"
+# The largest claims file sized (DuckDB streams it; this guards the disk and the upload).
+DEFAULT_CLAIMS_MAX_BYTES = 20 * 1000**3
+# What a claims upload carries besides its two files: the form fields and multipart headers.
+UPLOAD_FORM_ALLOWANCE = 1024 * 1024
 
 
 def default_instance_path() -> Path:
@@ -40,6 +45,7 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
         "WORKBENCH_REDIS_URL": redis_url,
+        "WORKBENCH_JOB_QUEUE": env.get(f"{ENV_PREFIX}JOB_QUEUE") or "workbench",
         # Sign-in attempts are counted where every worker sees them: Redis when configured;
         # the embedded default runs one gunicorn process (with threads), so memory is exact.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
@@ -51,12 +57,38 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         "WORKBENCH_PROFILES_DIR": Path(
             env.get(f"{ENV_PREFIX}PROFILES_DIR") or DEFAULT_PROFILES_DIR
         ),
+        **claims_settings(env, instance_path, overrides),
         "WTF_CSRF_ENABLED": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get(f"{ENV_PREFIX}SECURE_COOKIES", "0") == "1",
     }
     return settings | overrides
+
+
+def claims_settings(env: Mapping[str, str], instance_path: Path, overrides: dict) -> dict:
+    """Return the claims sizing settings and the upload limits they imply.
+
+    A claims upload carries two files (members and claims), each at most
+    WORKBENCH_CLAIMS_MAX_BYTES, so a request may be twice that, plus the form around them.
+    """
+    max_bytes = int(
+        overrides.get("WORKBENCH_CLAIMS_MAX_BYTES")
+        or env.get(f"{ENV_PREFIX}CLAIMS_MAX_BYTES")
+        or DEFAULT_CLAIMS_MAX_BYTES
+    )
+    temp_dir = env.get(f"{ENV_PREFIX}CLAIMS_TEMP_DIR")
+    threads = env.get(f"{ENV_PREFIX}CLAIMS_THREADS")
+    return {
+        "WORKBENCH_CLAIMS_MAX_BYTES": max_bytes,
+        "WORKBENCH_CLAIMS_MEMORY_LIMIT": env.get(f"{ENV_PREFIX}CLAIMS_MEMORY_LIMIT") or None,
+        "WORKBENCH_CLAIMS_TEMP_DIR": Path(temp_dir) if temp_dir else None,
+        "WORKBENCH_CLAIMS_THREADS": int(threads) if threads else None,
+        "WORKBENCH_UPLOAD_DIR": Path(
+            env.get(f"{ENV_PREFIX}UPLOAD_DIR") or instance_path / "uploads"
+        ),
+        "MAX_CONTENT_LENGTH": 2 * max_bytes + UPLOAD_FORM_ALLOWANCE,
+    }
 
 
 def instance_secret_key(instance_path: Path) -> str:

@@ -1,17 +1,20 @@
 """A render that is not in storage runs as a background job; the site keeps answering."""
 
+import os
 import time
+import uuid
 
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import make_app
 from tests.documents.conftest import example
 from workbench.cli import cli
 from workbench.extensions import db
 from workbench.models import Job
 from workbench.models.enums import JobStatus
 from workbench.services.documents import build_document_request, request_document
-from workbench.services.jobs import enqueue_job, job_handler
+from workbench.services.jobs import enqueue_job, job_handler, job_queue
 
 
 @job_handler("test_failure")
@@ -77,3 +80,42 @@ def test_a_request_already_rendering_is_answered_with_the_same_job(loaded):
 
     assert second.id == first.id
     assert wait_for(first.id).status == JobStatus.SUCCEEDED
+
+
+@pytest.mark.skipif(
+    not os.environ.get("WORKBENCH_TEST_REDIS_URL"), reason="WORKBENCH_TEST_REDIS_URL is not set"
+)
+def test_with_redis_a_render_waits_on_the_queue_until_a_worker_runs_it(database_url, tmp_path):
+    queue_name = f"test-{uuid.uuid4()}"
+    app = make_app(
+        database_url,
+        tmp_path / "instance",
+        WORKBENCH_REDIS_URL=os.environ["WORKBENCH_TEST_REDIS_URL"],
+        WORKBENCH_JOB_QUEUE=queue_name,
+    )
+    runner = app.test_cli_runner()
+    with app.app_context():
+        runner.invoke(cli, ["init"], catch_exceptions=False)
+        request = build_document_request(db.session, "executive-summary", (), "Riverside")
+        _, job = request_document(db.session, example("worked-example.yaml"), request)
+        db.session.commit()
+        queue = job_queue(app)
+        waiting = (queue.count, db.session.get(Job, job.id).status)
+
+        worked = runner.invoke(cli, ["worker", "--burst"], catch_exceptions=False)
+
+        db.session.expire_all()
+        finished = db.session.get(Job, job.id)
+    assert waiting == (1, JobStatus.QUEUED)
+    assert worked.exit_code == 0, worked.output
+    assert f"'{queue_name}' queue" in worked.output
+    assert finished.status == JobStatus.SUCCEEDED, finished.error
+    assert finished.result_type == "document" and finished.result_id is not None
+    assert queue.count == 0
+
+
+def test_the_worker_command_needs_redis(runner):
+    result = runner.invoke(cli, ["worker", "--burst"])
+
+    assert result.exit_code == 2
+    assert "WORKBENCH_REDIS_URL" in result.output

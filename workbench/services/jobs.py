@@ -2,8 +2,9 @@
 
 A job row is written in the caller's transaction; the work is handed to a worker only after that
 transaction commits, so the worker always finds its row. The default worker is an in-process
-thread pool, which suits the embedded single-process setup. (Workers on Redis for
-WORKBENCH_REDIS_URL are not built yet.)
+thread pool, which suits the embedded single-process setup. With WORKBENCH_REDIS_URL set, the job
+goes on an RQ queue instead and `workbench worker` processes run it, apart from the web workers.
+Either way the job's row in the database carries its status and progress, which the pages poll.
 """
 
 import logging
@@ -12,6 +13,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from flask import Flask, current_app
+from redis import Redis
+from rq import Queue
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -20,6 +23,8 @@ from workbench.models.enums import JobStatus
 
 LOGGER = logging.getLogger(__name__)
 WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="workbench-job")
+# RQ stops a job past this; a document render has its own, shorter limit.
+JOB_TIMEOUT_SECONDS = 3600
 # Each handler does the work of one kind of job and returns (result type, result id).
 Handler = Callable[[Session, dict[str, Any], Job], tuple[str, int]]
 HANDLERS: dict[str, Handler] = {}
@@ -47,9 +52,23 @@ def enqueue_job(session: Session, kind: str, params: dict[str, Any], user_id: in
 
     @event.listens_for(session, "after_commit", once=True)
     def _start(_session: Session) -> None:
-        WORKERS.submit(run_job, app, job_id).add_done_callback(_log_crash)
+        if app.config.get("WORKBENCH_REDIS_URL"):
+            job_queue(app).enqueue(run_queued_job, job_id, job_timeout=JOB_TIMEOUT_SECONDS)
+        else:
+            WORKERS.submit(run_job, app, job_id).add_done_callback(_log_crash)
 
     return job
+
+
+def job_queue(app: Flask) -> Queue:
+    """Return the RQ queue on the configured Redis."""
+    connection = Redis.from_url(app.config["WORKBENCH_REDIS_URL"])
+    return Queue(app.config["WORKBENCH_JOB_QUEUE"], connection=connection)
+
+
+def run_queued_job(job_id: int) -> None:
+    """Run a job taken from the RQ queue, in the app `workbench worker` runs under."""
+    run_job(current_app._get_current_object(), job_id)
 
 
 def run_job(app: Flask, job_id: int) -> None:
