@@ -17,6 +17,7 @@ from workbench.documents.snapshot import (
     LibrarySnapshot,
     MeasureInfo,
     ModelInfo,
+    OwnOrganization,
     ProfileInfo,
 )
 from workbench.engine import (
@@ -45,6 +46,8 @@ CHARTS_BY_KIND = {
     "proposal": ("models", "tornado", "payers", "distribution"),
     "executive-summary": ("models",),
 }
+# Who a document is from when no name was given and no organization of our own is recorded.
+UNNAMED_PROVIDER = "The provider organization"
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,9 @@ class Meta:
     kind: str
     title: str
     prepared_by: str
+    # Our organization's name where the text names the provider; None when nobody was named.
+    provider: str | None
+    contact: str | None  # our organization's contact, printed under "Prepared by"
     prepared_for: str
     issued: date
     version: str
@@ -183,13 +189,19 @@ class DocumentContext:
 
 @dataclass(frozen=True)
 class DocumentRequest:
-    """What to make: the kind, for whom, by whom, on what day."""
+    """What to make: the kind, for whom, by whom, on what day.
+
+    `prepared_by` is a name given for this document; left empty (or the unnamed wording), the
+    document names `own_organization`, our organization as recorded, and falls back to
+    UNNAMED_PROVIDER when none is.
+    """
 
     kind: str
     stakeholders: tuple[str, ...]
-    prepared_by: str
+    prepared_by: str | None
     issued: date
     version: str = "1"
+    own_organization: OwnOrganization | None = None
 
 
 def build_context(
@@ -238,16 +250,19 @@ def _meta(request: DocumentRequest, scenario: Scenario, profiles: tuple[ProfileI
         "executive-summary": f"Executive summary: {scenario.name}",
         "meeting-packet": f"Meeting packet: {scenario.focus_payer}",
     }
+    provider, contact = _provider(request)
     internal = request.kind == "executive-summary"
     mark = (
-        "Internal and confidential: not for distribution outside the organization"
+        f"Internal and confidential: not for distribution outside {provider or 'the organization'}"
         if internal
         else f"Confidential: prepared for negotiation with {scenario.focus_payer}"
     )
     return Meta(
         kind=request.kind,
         title=titles[request.kind],
-        prepared_by=request.prepared_by,
+        prepared_by=provider or UNNAMED_PROVIDER,
+        provider=provider,
+        contact=contact,
         prepared_for=scenario.focus_payer,
         issued=request.issued,
         version=f"Version {request.version} · rate method 1 · template {TEMPLATE_VERSION}",
@@ -261,6 +276,18 @@ def _meta(request: DocumentRequest, scenario: Scenario, profiles: tuple[ProfileI
             scenario.focus_payer,
         ),
     )
+
+
+def _provider(request: DocumentRequest) -> tuple[str | None, str | None]:
+    """Who the document is from, and their contact: the name given, else our own organization.
+
+    Our organization's contact is printed only when the document is from our organization.
+    """
+    own = request.own_organization
+    given = (request.prepared_by or "").strip()
+    name = given if given and given != UNNAMED_PROVIDER else (own.name if own else None)
+    contact = own.contact if own and name == own.name else None
+    return name, contact
 
 
 def _number_citations(

@@ -70,6 +70,14 @@ class ModelInfo:
 
 
 @dataclass(frozen=True)
+class OwnOrganization:
+    """Our own organization as the documents name it: its name, and a contact if one is recorded."""
+
+    name: str
+    contact: str | None = None  # "Name, title, email, phone" of its first contact
+
+
+@dataclass(frozen=True)
 class LibrarySnapshot:
     """What the documents draw on besides the scenario: profiles, domains, evidence, measures."""
 

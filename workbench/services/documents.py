@@ -15,7 +15,12 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from workbench import engine
-from workbench.documents.context import TEMPLATE_VERSION, DocumentRequest, build_context
+from workbench.documents.context import (
+    TEMPLATE_VERSION,
+    UNNAMED_PROVIDER,
+    DocumentRequest,
+    build_context,
+)
 from workbench.documents.pdf import RenderError
 from workbench.documents.render import design_fingerprint, make_charts, render_document
 from workbench.documents.snapshot import (
@@ -24,6 +29,7 @@ from workbench.documents.snapshot import (
     LibrarySnapshot,
     MeasureInfo,
     ModelInfo,
+    OwnOrganization,
     ProfileInfo,
 )
 from workbench.models import (
@@ -53,8 +59,6 @@ KIND_BY_NAME = {
     "executive-summary": DocumentKind.EXECUTIVE_SUMMARY,
     "meeting-packet": DocumentKind.MEETING_PACKET,
 }
-# Who a document is from when no name was given and no organization of our own is recorded.
-UNNAMED_PROVIDER = "The provider organization"
 FINAL_STATUSES = (DocumentStatus.APPROVED, DocumentStatus.SENT)
 # After approval one step is left: recording that the document went out. Nothing else moves.
 ALLOWED_AFTER_APPROVAL = {(DocumentStatus.APPROVED, DocumentStatus.SENT)}
@@ -125,13 +129,35 @@ def build_document_request(
     session: Session, kind: str, stakeholders: tuple[str, ...], prepared_by: str | None
 ) -> DocumentRequest:
     """Fill in a document request's defaults: our organization's name, today's date."""
-    own = session.scalar(select(Organization.name).where(Organization.kind == OrganizationKind.OWN))
+    own = own_organization(session)
     return DocumentRequest(
         kind=kind,
         stakeholders=tuple(stakeholders),
-        prepared_by=prepared_by or own or UNNAMED_PROVIDER,
+        prepared_by=prepared_by or (own.name if own else UNNAMED_PROVIDER),
         issued=utcnow().date(),
+        own_organization=own,
     )
+
+
+def own_organization(session: Session) -> OwnOrganization | None:
+    """Our own organization (the first recorded, not archived), with its first contact if any."""
+    organization = session.scalars(
+        select(Organization)
+        .where(Organization.kind == OrganizationKind.OWN, Organization.deleted_at.is_(None))
+        .options(selectinload(Organization.contacts))
+        .order_by(Organization.id)
+        .limit(1)
+    ).first()
+    if organization is None:
+        return None
+    contacts = sorted(organization.contacts, key=lambda contact: contact.id)
+    contact = None
+    if contacts:
+        first = contacts[0]
+        contact = ", ".join(
+            part for part in (first.name, first.title, first.email, first.phone) if part
+        )
+    return OwnOrganization(organization.name, contact)
 
 
 def preview_context(session: Session, scenario: engine.Scenario, request: DocumentRequest):
@@ -170,6 +196,7 @@ def request_document(
             "prepared_by": request.prepared_by,
             "issued": request.issued.isoformat(),
             "version": request.version,
+            "own_organization": _own_organization_dict(request),
         },
         "user_id": user_id,
         "scenario_id": scenario_id,
@@ -186,6 +213,9 @@ def _render_job(session: Session, params: dict[str, Any], job: Job) -> tuple[str
         prepared_by=saved["prepared_by"],
         issued=date.fromisoformat(saved["issued"]),
         version=saved["version"],
+        own_organization=OwnOrganization(**saved["own_organization"])
+        if saved.get("own_organization")
+        else None,
     )
     scenario = engine.parse_scenario(params["scenario"])
     artifact, _ = generate_document(
@@ -318,6 +348,7 @@ def _inputs_snapshot(
         "document": request.kind,
         "stakeholders": list(request.stakeholders),
         "prepared_by": request.prepared_by,
+        "own_organization": _own_organization_dict(request),
         "issued": request.issued.isoformat(),
         "version": request.version,
         "method": engine.METHOD_VERSION,
@@ -325,6 +356,11 @@ def _inputs_snapshot(
         "design_sha256": design_fingerprint(),
         "library_sha256": hashlib.sha256(library_json.encode()).hexdigest(),
     }
+
+
+def _own_organization_dict(request: DocumentRequest) -> dict[str, Any] | None:
+    own = request.own_organization
+    return dataclasses.asdict(own) if own else None
 
 
 def _cache_key(inputs: dict[str, Any]) -> str:
