@@ -233,20 +233,14 @@ def test_the_admin_creates_an_account_and_a_weak_password_keeps_the_form(web):
         assert session.query(AuditEvent).filter_by(action="user.created").count() >= 1
 
 
+def create_executive(runner, password_line: str):
+    """Run `workbench users create` for cfo@example.org with the password on stdin."""
+    arguments = ["users", "create", "--email", "cfo@example.org", "--role", "executive"]
+    return runner.invoke(cli, [*arguments, "--password-stdin"], input=password_line)
+
+
 def test_users_create_reads_the_password_from_stdin(app, runner):
-    result = runner.invoke(
-        cli,
-        [
-            "users",
-            "create",
-            "--email",
-            "cfo@example.org",
-            "--role",
-            "executive",
-            "--password-stdin",
-        ],
-        input="a long executive passphrase\n",
-    )
+    result = create_executive(runner, "a long executive passphrase\n")
 
     assert result.exit_code == 0, result.output
     with app.app_context():
@@ -254,19 +248,7 @@ def test_users_create_reads_the_password_from_stdin(app, runner):
 
 
 def test_users_create_refuses_a_weak_password_with_status_2(app, runner):
-    result = runner.invoke(
-        cli,
-        [
-            "users",
-            "create",
-            "--email",
-            "cfo@example.org",
-            "--role",
-            "executive",
-            "--password-stdin",
-        ],
-        input="short\n",
-    )
+    result = create_executive(runner, "short\n")
 
     assert result.exit_code == 2
     assert "at least 12" in result.output
