@@ -68,7 +68,27 @@ def register_errorhandlers(app: Flask) -> None:
 
     def render_error(error: Any) -> tuple[str, int]:
         code = getattr(error, "code", 500) or 500
+        if code == 413:
+            error = request_too_large(app)
         return render_template("errors/error.html", code=code, error=error), code
 
     for code in (400, 401, 403, 404, 405, 409, 413, 429, 500):
         app.register_error_handler(code, render_error)
+
+
+def request_too_large(app: Flask) -> Any:
+    """A 413 that names the limit: uploads carry two claims files of WORKBENCH_CLAIMS_MAX_BYTES."""
+    from werkzeug.exceptions import RequestEntityTooLarge
+
+    from workbench.services.claims_sizings import size_text
+
+    limit = app.config.get("MAX_CONTENT_LENGTH")
+    if not limit:
+        return RequestEntityTooLarge()
+    per_file = app.config.get("WORKBENCH_CLAIMS_MAX_BYTES")
+    files = f" (a claims file may be at most {size_text(per_file)})" if per_file else ""
+    return RequestEntityTooLarge(
+        f"The upload is larger than the {size_text(limit)} this workbench accepts in one "
+        f"request{files}. Use smaller files, or ask an administrator to size the extract "
+        "from files on the server."
+    )

@@ -22,6 +22,11 @@ def _fail(session, params, job):
     raise RuntimeError("the extract was unreadable")
 
 
+@job_handler("test_bad_input")
+def _bad_input(session, params, job):
+    raise ValueError("claims.csv row 3, column setting: unknown setting 'er'")
+
+
 def wait_for(job_id: int, seconds: float = 120) -> Job:
     deadline = time.monotonic() + seconds
     while True:
@@ -66,8 +71,17 @@ def test_a_failing_job_records_why(loaded):
     finished = wait_for(job.id)
 
     assert finished.status == JobStatus.FAILED
-    assert finished.error == "RuntimeError: the extract was unreadable"
+    assert finished.error == (
+        "An unexpected error (RuntimeError) stopped this job; see the server log."
+    )
     assert finished.finished_at is not None
+
+
+def test_a_job_refused_for_its_input_says_why_in_the_inputs_own_words(loaded):
+    job = enqueue_job(db.session, "test_bad_input", {}, user_id=None)
+    db.session.commit()
+
+    assert wait_for(job.id).error == "claims.csv row 3, column setting: unknown setting 'er'"
 
 
 def test_a_request_already_rendering_is_answered_with_the_same_job(loaded):

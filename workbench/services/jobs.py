@@ -18,11 +18,15 @@ from rq import Queue
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from workbench.claims.errors import ClaimsSizingError
+from workbench.documents.pdf import RenderError
 from workbench.models import Job, utcnow
 from workbench.models.enums import JobStatus
 
 LOGGER = logging.getLogger(__name__)
 WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="workbench-job")
+# Failures whose message is written for the person who started the job.
+EXPECTED_FAILURES = (ValueError, ClaimsSizingError, RenderError)
 # RQ stops a job past this; a document render has its own, shorter limit.
 JOB_TIMEOUT_SECONDS = 3600
 # Each handler does the work of one kind of job and returns (result type, result id).
@@ -86,10 +90,20 @@ def run_job(app: Flask, job_id: int) -> None:
             db.session.rollback()
             LOGGER.exception("Job %s (%s) failed", job_id, job.kind)
             job = db.session.get(Job, job_id)
-            job.status, job.error = JobStatus.FAILED, f"{error.__class__.__name__}: {error}"
+            job.status, job.error = JobStatus.FAILED, failure_message(error)
         job.finished_at = utcnow()
         db.session.commit()
         db.session.remove()
+
+
+def failure_message(error: Exception) -> str:
+    """Say why a job failed: a bad input's own message, which names the file, row or field; for
+    anything else, only that it was unexpected (its traceback is in the server log)."""
+    if isinstance(error, EXPECTED_FAILURES):
+        return str(error)
+    return (
+        f"An unexpected error ({error.__class__.__name__}) stopped this job; see the server log."
+    )
 
 
 def _log_crash(future: Future) -> None:

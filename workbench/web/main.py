@@ -4,6 +4,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 
 from workbench.extensions import db
 from workbench.models.enums import JobStatus
+from workbench.services.claims_sizings import claims_sizing_organization
 from workbench.services.jobs import get_job
 from workbench.services.overview import get_dashboard
 from workbench.web.security import now
@@ -13,6 +14,15 @@ blueprint = Blueprint("main", __name__)
 RESULT_PAGES = {
     "document": ("documents.show", "document_id"),
     "organization": ("organizations.show", "organization_id"),
+}
+# Results shown in a section of another record's page: how to find that page from the result.
+RESULT_SECTIONS = {
+    "claims_sizing": (
+        "organizations.show",
+        "organization_id",
+        claims_sizing_organization,
+        "claims",
+    ),
 }
 
 
@@ -35,7 +45,15 @@ def job(job_id: int):
 
 
 def _result_url(record) -> str | None:
-    if record.status != JobStatus.SUCCEEDED or record.result_type not in RESULT_PAGES:
+    if record.status != JobStatus.SUCCEEDED:
+        return None
+    if record.result_type in RESULT_SECTIONS:
+        endpoint, argument, find_owner, anchor = RESULT_SECTIONS[record.result_type]
+        owner = find_owner(db.session, record.result_id)
+        if owner is None:
+            return None
+        return url_for(endpoint, **{argument: owner}, _anchor=anchor)
+    if record.result_type not in RESULT_PAGES:
         return None
     endpoint, argument = RESULT_PAGES[record.result_type]
     return url_for(endpoint, **{argument: record.result_id})

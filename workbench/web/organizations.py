@@ -1,11 +1,34 @@
 """Organizations: payers, employers, ACOs, agencies and our own; contacts, fees, code coverage."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from workbench.extensions import db
 from workbench.models import Organization
-from workbench.models.enums import EDIT
+from workbench.models.enums import ADMINISTER, EDIT
+from workbench.services.claims_sizings import (
+    CLAIMS,
+    MEMBERS,
+    SERVER_PATH,
+    UPLOAD,
+    ClaimsUploadError,
+    discard,
+    latest_claims_offer,
+    list_claims_sizings,
+    request_sizing,
+    save_upload,
+    server_file,
+    size_text,
+)
 from workbench.services.organizations import (
     OrganizationError,
     add_contact,
@@ -22,6 +45,7 @@ from workbench.services.organizations import (
     update_organization,
 )
 from workbench.services.versioning import ConflictError
+from workbench.web.forms.claims import ClaimsPathsForm, ClaimsUploadForm
 from workbench.web.forms.organizations import (
     COVERAGE_LABELS,
     KIND_LABELS,
@@ -185,6 +209,68 @@ def codes_to_turn_on(organization_id: int) -> str:
     )
 
 
+@blueprint.post("/<int:organization_id>/claims")
+@permission_required(EDIT)
+def upload_claims(organization_id: int):
+    """Take an uploaded members and claims file and size them in the background (job page)."""
+    organization = _organization(organization_id)
+    if any(name.endswith("_path") for name in request.form):
+        abort(403)  # files on the server are an administrator's choice (size_server_claims)
+    form = ClaimsUploadForm()
+    if not form.validate_on_submit():
+        return _claims_refused(organization_id, upload_form=form), 422
+    config = current_app.config
+    folder, limit = config["WORKBENCH_UPLOAD_DIR"], config["WORKBENCH_CLAIMS_MAX_BYTES"]
+    files = []
+    try:
+        files.append(save_upload(form.members.data, MEMBERS, folder))
+        files.append(save_upload(form.claims.data, CLAIMS, folder, limit))
+        job = request_sizing(
+            db.session, organization, files, form.payer_name(), current_user.id, UPLOAD
+        )
+        db.session.commit()
+    except ClaimsUploadError as error:
+        discard(files)
+        db.session.rollback()
+        form[error.field].errors.append(str(error))
+        return _claims_refused(organization_id, upload_form=form), 413
+    except BaseException:
+        discard(files)  # the job never started, so nothing else will delete them
+        raise
+    return redirect(url_for("main.job", job_id=job.id))
+
+
+@blueprint.post("/<int:organization_id>/claims/server-files")
+@permission_required(ADMINISTER)
+def size_server_claims(organization_id: int):
+    """Size two files already on the server (administrators only); they are never deleted."""
+    organization = _organization(organization_id)
+    form = ClaimsPathsForm(prefix="server")
+    if not form.validate_on_submit():
+        return _claims_refused(organization_id, paths_form=form), 422
+    limit = current_app.config["WORKBENCH_CLAIMS_MAX_BYTES"]
+    try:
+        files = [
+            server_file(form.members_path.data, MEMBERS),
+            server_file(form.claims_path.data, CLAIMS, limit),
+        ]
+    except ClaimsUploadError as error:
+        form[f"{error.field}_path"].errors.append(str(error))
+        return _claims_refused(organization_id, paths_form=form), 422
+    job = request_sizing(
+        db.session, organization, files, form.payer_name(), current_user.id, SERVER_PATH
+    )
+    db.session.commit()
+    return redirect(url_for("main.job", job_id=job.id))
+
+
+def _claims_refused(organization_id: int, upload_form=None, paths_form=None) -> str:
+    page = get_organization_page(db.session, organization_id)
+    return _show_page(
+        page, ContactForm(formdata=None), upload_form=upload_form, paths_form=paths_form
+    )
+
+
 def _back(organization_id: int, anchor: str):
     return redirect(url_for("organizations.show", organization_id=organization_id, _anchor=anchor))
 
@@ -193,10 +279,24 @@ def _organization(organization_id: int) -> Organization:
     return get_organization(db.session, organization_id) or abort(404)
 
 
-def _show_page(page, contact_form: ContactForm) -> str:
+def _show_page(
+    page,
+    contact_form: ContactForm,
+    upload_form: ClaimsUploadForm | None = None,
+    paths_form: ClaimsPathsForm | None = None,
+) -> str:
     forms = {row.code_id: _coverage_form(row) for row in page.coverage}
+    organization_id = page.organization.id
     return render_template(
-        "organizations/show.html", page=page, contact_form=contact_form, coverage_forms=forms
+        "organizations/show.html",
+        page=page,
+        contact_form=contact_form,
+        coverage_forms=forms,
+        sizings=list_claims_sizings(db.session, organization_id),
+        claims_offer=latest_claims_offer(db.session, organization_id),
+        upload_form=upload_form or ClaimsUploadForm(formdata=None),
+        paths_form=paths_form or ClaimsPathsForm(formdata=None, prefix="server"),
+        claims_limit=size_text(current_app.config["WORKBENCH_CLAIMS_MAX_BYTES"]),
     )
 
 
