@@ -101,9 +101,7 @@ def failure_message(error: Exception) -> str:
     anything else, only that it was unexpected (its traceback is in the server log)."""
     if isinstance(error, EXPECTED_FAILURES):
         return str(error)
-    return (
-        f"An unexpected error ({error.__class__.__name__}) stopped this job; see the server log."
-    )
+    return f"An unexpected error ({error.__class__.__name__}) stopped this job; see the server log."
 
 
 def _log_crash(future: Future) -> None:
