@@ -90,6 +90,22 @@ def app(database_url, tmp_path) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def app_with(database_url, tmp_path) -> Iterator:
+    """Build an app with other settings on this test's database; its engine is disposed after."""
+    made: list[Flask] = []
+
+    def build(**settings) -> Flask:
+        made.append(make_app(database_url, tmp_path / f"instance-{len(made)}", **settings))
+        return made[-1]
+
+    yield build
+    for built in made:
+        with built.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -14,6 +14,12 @@ PAYER = "Northwind Health Plan"
 SCENARIO = "Northwind CoCM 2027"
 
 
+def assert_ids_are_unique(page: Page) -> None:
+    """A label, an anchor and a screen reader each find one element by its id."""
+    ids = page.eval_on_selector_all("[id]", "elements => elements.map(e => e.id)")
+    assert not {i for i in ids if ids.count(i) > 1}, page.url
+
+
 def sign_in(page: Page, role: str) -> None:
     page.goto("/login")
     page.get_by_label("Email").fill(ACCOUNTS[role])
@@ -37,6 +43,7 @@ def add_payer(page: Page) -> None:
     page.locator("input[name=baseline_tcoc_pmpm]").fill("512.40")
     page.get_by_role("button", name="Add organization").click()
     expect(page.get_by_role("heading", name=PAYER)).to_be_visible()
+    assert_ids_are_unique(page)
 
 
 def build_scenario(page: Page) -> None:
@@ -54,6 +61,7 @@ def build_scenario(page: Page) -> None:
 
     expect(annual_cost).not_to_have_text(before, timeout=10_000)
     assert money(annual_cost.inner_text()) > money(before)
+    assert_ids_are_unique(page)
     page.get_by_role("button", name="Save the scenario").click()
     expect(page.locator("input[name=name]")).to_have_value(SCENARIO)
     expect(page.locator("[data-figure=annual_cost]")).to_have_text(annual_cost.inner_text())
@@ -104,6 +112,7 @@ def record_counteroffer(page: Page) -> None:
     expect(offers).to_contain_text("$21.75")
     expect(offers).to_contain_text("$16.00")
     expect(offers).to_contain_text("$5.75")
+    assert_ids_are_unique(page)
 
 
 def test_a_proposal_goes_from_a_new_payer_to_approval_and_a_counteroffer(page: Page):

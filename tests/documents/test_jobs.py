@@ -7,7 +7,6 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import make_app
 from tests.documents.conftest import example
 from workbench.cli import cli
 from workbench.extensions import db
@@ -99,13 +98,10 @@ def test_a_request_already_rendering_is_answered_with_the_same_job(loaded):
 @pytest.mark.skipif(
     not os.environ.get("WORKBENCH_TEST_REDIS_URL"), reason="WORKBENCH_TEST_REDIS_URL is not set"
 )
-def test_with_redis_a_render_waits_on_the_queue_until_a_worker_runs_it(database_url, tmp_path):
+def test_with_redis_a_render_waits_on_the_queue_until_a_worker_runs_it(app_with):
     queue_name = f"test-{uuid.uuid4()}"
-    app = make_app(
-        database_url,
-        tmp_path / "instance",
-        WORKBENCH_REDIS_URL=os.environ["WORKBENCH_TEST_REDIS_URL"],
-        WORKBENCH_JOB_QUEUE=queue_name,
+    app = app_with(
+        WORKBENCH_REDIS_URL=os.environ["WORKBENCH_TEST_REDIS_URL"], WORKBENCH_JOB_QUEUE=queue_name
     )
     runner = app.test_cli_runner()
     with app.app_context():

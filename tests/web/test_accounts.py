@@ -1,12 +1,10 @@
 """Signing in and out, sessions that end, passwords, the account pages and the users command."""
 
 import os
-import uuid
 
 import pytest
 import redis
 
-from tests.conftest import make_app
 from tests.web.conftest import PASSWORD, TOKEN
 from workbench.cli import cli
 from workbench.extensions import db
@@ -76,16 +74,11 @@ def test_sign_in_is_rate_limited(app, web):
 @pytest.mark.skipif(
     not os.environ.get("WORKBENCH_TEST_REDIS_URL"), reason="WORKBENCH_TEST_REDIS_URL is not set"
 )
-def test_sign_in_attempts_are_counted_in_redis_where_every_worker_sees_them(database_url, tmp_path):
+def test_sign_in_attempts_are_counted_in_redis_where_every_worker_sees_them(app_with):
     url = os.environ["WORKBENCH_TEST_REDIS_URL"]
-    prefix = f"test-{uuid.uuid4()}"
-    worker = make_app(
-        database_url,
-        tmp_path,
-        RATELIMIT_STORAGE_URI=url,
-        RATELIMIT_KEY_PREFIX=prefix,
-        WORKBENCH_LOGIN_LIMIT="3 per minute",
-    )
+    store = redis.Redis.from_url(url)
+    store.flushdb()  # the tests' own Redis database
+    worker = app_with(RATELIMIT_STORAGE_URI=url, WORKBENCH_LOGIN_LIMIT="3 per minute")
     client = worker.test_client()
     attempt = {"email": "x@example.org", "password": "nope nope nope"}
 
@@ -95,7 +88,7 @@ def test_sign_in_attempts_are_counted_in_redis_where_every_worker_sees_them(data
         answers.append(client.post("/login", data={**attempt, "csrf_token": token}).status_code)
 
     assert answers == [401, 401, 401, 429]
-    assert redis.Redis.from_url(url).keys(f"*{prefix}*")
+    assert [key for key in store.keys("*") if b"auth.login" in key]
 
 
 def test_signing_out_ends_every_session_of_that_person(app, web, accounts):

@@ -1,12 +1,11 @@
 """Forms for signing in, changing a password and managing accounts."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from workbench.models.enums import Role
 from workbench.services.accounts import MAX_PASSWORD_LENGTH, password_problem
-from workbench.web.forms import choices
+from workbench.web.forms import WorkbenchForm, choices
 
 ROLE_CHOICES = choices(
     [
@@ -21,12 +20,12 @@ ROLE_CHOICES = choices(
 )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(WorkbenchForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=320)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(WorkbenchForm):
     current_password = PasswordField("Current password", validators=[DataRequired()])
     new_password = PasswordField(
         "New password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
@@ -38,7 +37,7 @@ class PasswordChangeForm(FlaskForm):
             raise ValidationError(f"The password {problem}.")
 
 
-class UserCreateForm(FlaskForm):
+class UserCreateForm(WorkbenchForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=320)])
     name = StringField("Name", validators=[Length(max=200)])
     role = SelectField("Role", choices=ROLE_CHOICES, default=Role.LEAD.value)
@@ -49,6 +48,6 @@ class UserCreateForm(FlaskForm):
     )
 
 
-class UserUpdateForm(FlaskForm):
+class UserUpdateForm(WorkbenchForm):
     role = SelectField("Role", choices=ROLE_CHOICES)
     active = BooleanField("Account enabled")

@@ -1,11 +1,10 @@
 """Forms for generating documents and reviewing them."""
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from workbench.services.review import GenerationChoices
-from workbench.web.forms import choices
+from workbench.web.forms import WorkbenchForm, choices
 
 KIND_LABELS = {
     "proposal": "Proposal to a payer (8-15 pages)",
@@ -16,7 +15,7 @@ KIND_LABELS = {
 NEEDS_STAKEHOLDER = ("brief", "meeting-packet")
 
 
-class GenerateForm(FlaskForm):
+class GenerateForm(WorkbenchForm):
     scenario = SelectField("Scenario", coerce=int, validators=[DataRequired()])
     kind = SelectField("Document", validators=[DataRequired()])
     stakeholders = SelectMultipleField(
@@ -36,7 +35,7 @@ class GenerateForm(FlaskForm):
             raise ValidationError("Choose at least one stakeholder for a brief or meeting packet.")
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(WorkbenchForm):
     comment = TextAreaField(
         "Comment",
         validators=[Length(max=4000)],

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
     IntegerField,
@@ -15,7 +14,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from workbench.models.enums import Stance
 from workbench.services.evidence import EFFECT_UNITS, LocalEvidence
-from workbench.web.forms import choices
+from workbench.web.forms import WorkbenchForm, choices
 
 # The stored effect columns hold 16 digits, 4 after the point.
 LARGEST_EFFECT = Decimal("999999999999")
@@ -36,7 +35,7 @@ def _effect(label: str, description: str = "") -> DecimalField:
     )
 
 
-class LocalEvidenceForm(FlaskForm):
+class LocalEvidenceForm(WorkbenchForm):
     study = StringField(
         "Study or pilot",
         validators=[DataRequired(), Length(max=200)],

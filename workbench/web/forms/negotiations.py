@@ -2,7 +2,6 @@
 
 from datetime import UTC, datetime
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     IntegerField,
@@ -17,7 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from workbench.models import Organization, Scenario, StakeholderProfile
 from workbench.models.enums import NegotiationStage, OfferResponse, OfferSide, PaymentModel
 from workbench.services.negotiations import OFFER_RATE_CODES
-from workbench.web.forms import choices
+from workbench.web.forms import WorkbenchForm, choices
 from workbench.web.forms.organizations import AmountField, VersionedForm, labelled, optional_int
 
 STAGE_LABELS = {stage: stage.value.replace("_", " ").capitalize() for stage in NegotiationStage}
@@ -79,7 +78,7 @@ class NegotiationStatusForm(NegotiationFields):
     """The stage and next steps, edited on the negotiation's page (versioned)."""
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(WorkbenchForm):
     held_at = DateTimeLocalField(
         "Date and time (UTC)", format=WHEN_FORMAT, validators=[DataRequired()]
     )
@@ -106,7 +105,7 @@ class MeetingForm(FlaskForm):
         }
 
 
-class OfferForm(FlaskForm):
+class OfferForm(WorkbenchForm):
     round = IntegerField(
         "Round", validators=[InputRequired(), NumberRange(min=1, message="Round 1 or later.")]
     )
@@ -148,5 +147,5 @@ class OfferForm(FlaskForm):
         }
 
 
-class OfferResponseForm(FlaskForm):
+class OfferResponseForm(WorkbenchForm):
     response = SelectField("Response", choices=labelled(RESPONSE_LABELS))

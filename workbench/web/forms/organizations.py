@@ -2,7 +2,6 @@
 
 from decimal import Decimal, InvalidOperation
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
@@ -26,7 +25,7 @@ from wtforms.widgets import TextInput
 from workbench.models import StakeholderProfile
 from workbench.models.enums import CoverageStatus, OrganizationKind, PayerType
 from workbench.services.organizations import CoverageValues, OrganizationValues, amount_problem
-from workbench.web.forms import choices
+from workbench.web.forms import WorkbenchForm, choices
 
 KIND_LABELS = {
     OrganizationKind.PAYER: "Payer",
@@ -88,13 +87,13 @@ class AmountField(Field):
         except InvalidOperation:
             raise ValueError("Enter an amount in dollars, such as 145.24.") from None
 
-    def pre_validate(self, form: FlaskForm) -> None:
+    def pre_validate(self, form: WorkbenchForm) -> None:
         problem = None if self.process_errors else amount_problem(self.data)
         if problem:
             raise ValidationError(f"{problem.capitalize()}.")
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(WorkbenchForm):
     """A form of a versioned record: the version it was opened on travels with it."""
 
     version = HiddenField(default="0")
@@ -147,7 +146,7 @@ class OrganizationForm(VersionedForm):
         )
 
 
-class ContactForm(FlaskForm):
+class ContactForm(WorkbenchForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     title = StringField("Title", validators=[Length(max=200)])
     email = EmailField(

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
 from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField
 from wtforms.fields.core import Field
@@ -23,7 +22,7 @@ from workbench import engine
 from workbench.documents.labels import MODEL_LABELS
 from workbench.engine import schema
 from workbench.engine.constraints import Range
-from workbench.web.forms import choices
+from workbench.web.forms import WorkbenchForm, choices
 
 MAX_SCENARIO_FILE_BYTES = 1024 * 1024
 NUMBER_INPUT = {"inputmode": "decimal", "autocomplete": "off"}
@@ -214,7 +213,7 @@ class TermsForm(Form):
     benchmark_scope = SelectField("Benchmark", choices=BENCHMARK_SCOPE_CHOICES)
 
 
-class ScenarioForm(FlaskForm):
+class ScenarioForm(WorkbenchForm):
     """The whole scenario; `focus_payer` holds the index of the payer row chosen as focus
     (its radio buttons sit in the payer rows)."""
 
@@ -262,7 +261,7 @@ class ScenarioForm(FlaskForm):
         return int(text) if text.isdigit() else 0
 
 
-class ScenarioImportForm(FlaskForm):
+class ScenarioImportForm(WorkbenchForm):
     file = FileField(
         "Scenario file",
         validators=[
