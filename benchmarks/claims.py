@@ -56,7 +56,8 @@ def main() -> None:
             Path(folder), options.claims, options.member_months, options.seed, options.format
         )
         print(f"generated {members.name} and {claims.name} in {time.perf_counter() - start:.1f} s")
-        print(f"  {claims.stat().st_size / 1e6:,.0f} MB of claims, {_rows(members):,} member rows")
+        size = claims.stat().st_size / 1e6
+        print(f"  {_rows(claims):,} claim lines ({size:,.0f} MB), {_rows(members):,} member rows")
         module = _run_child("module", members, claims)
         query = _run_child("query", members, claims)
     _report(module, query)
