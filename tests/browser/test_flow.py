@@ -96,11 +96,24 @@ def approve(page: Page, document_url: str) -> None:
     expect(page.get_by_text("Approved for the January meeting.")).to_be_visible()
 
 
-def record_counteroffer(page: Page) -> None:
+def start_negotiation(page: Page) -> None:
     page.goto("/negotiations/new")
     page.get_by_label("Payer").select_option(label=PAYER)
     page.get_by_label("Title").fill("2027 CoCM contract")
     page.get_by_role("button", name="Start the negotiation").click()
+    expect(page.get_by_role("heading", name="2027 CoCM contract")).to_be_visible()
+
+
+def pipeline_column(page: Page, stage: str):
+    """The dashboard's pipeline column of one stage."""
+    page.goto("/")
+    heading = page.get_by_role("heading", name=re.compile(rf"^{stage} \(\d+\)$"))
+    return page.locator(".pipeline > *").filter(has=heading)
+
+
+def record_counteroffer(page: Page) -> None:
+    page.goto("/negotiations/")
+    page.get_by_role("link", name="2027 CoCM contract").click()
     for side, pmpm in (("ours", "21.75"), ("theirs", "16.00")):
         page.get_by_text("Record an offer or counteroffer").click()
         page.locator("input[name='offer-round']").fill("1")
@@ -118,13 +131,16 @@ def record_counteroffer(page: Page) -> None:
 def test_a_proposal_goes_from_a_new_payer_to_approval_and_a_counteroffer(page: Page):
     sign_in(page, "lead")
     add_payer(page)
+    start_negotiation(page)
     build_scenario(page)
     document_url = generate_proposal(page)
     sign_out(page)
 
     sign_in(page, "executive")
     approve(page, document_url)
+    expect(pipeline_column(page, "Approved")).to_contain_text(PAYER)
     sign_out(page)
 
     sign_in(page, "lead")
     record_counteroffer(page)
+    expect(pipeline_column(page, "Countered")).to_contain_text(PAYER)

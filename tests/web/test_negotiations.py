@@ -1,12 +1,14 @@
 """The negotiation log: open a negotiation, edit its stage (with conflicts), record meetings and
 offers by round, and see the gap between our ask and their offer as a chart."""
 
+import re
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
 # `library` is a fixture: imported, pytest finds it here; every test below uses it.
+from tests.web.test_documents import scenario_id, wait_for_result  # noqa: F401 (fixture)
 from tests.web.test_organizations import add_payer, counts, events, library  # noqa: F401
 from workbench.extensions import db
 from workbench.models import Meeting, Negotiation, Offer, StakeholderProfile
@@ -341,3 +343,59 @@ def test_only_a_lead_may_change_negotiations(web, role):
         assert session.scalar(select(Offer.response)) == OfferResponse.PENDING
     page = web.get(requests[1][0].removesuffix("/status")).get_data(as_text=True)
     assert "Record an offer" not in page and "Save stage" not in page
+
+
+def stage_of(web, negotiation_id: int) -> str:
+    with web.db() as session:
+        return str(session.get(Negotiation, negotiation_id).stage)
+
+
+def test_the_stage_follows_the_proposal_and_the_payers_counteroffer(web, scenario_id):  # noqa: F811
+    """Drafted, in review, approved, sent, countered: the dashboard follows without edits."""
+    web.sign_in("lead")
+    # The worked example's focus payer is Commercial Plan A; the scenario links no organization.
+    negotiation_id = open_negotiation(web, stage="background")
+    with web.db() as session:
+        session.get(Negotiation, negotiation_id).organization.name = "Commercial Plan A"
+        session.commit()
+    stages = []
+
+    started = web.post(
+        "/documents/generate", {"scenario": scenario_id, "kind": "proposal"}, page="/documents/"
+    )
+    stages.append(stage_of(web, negotiation_id))
+    document = wait_for_result(web, started.headers["Location"])
+    web.post(f"{document}/submit", page=document)
+    stages.append(stage_of(web, negotiation_id))
+    web.sign_in("executive")
+    web.post(f"{document}/approve", {"comment": ""}, page=document)
+    stages.append(stage_of(web, negotiation_id))
+    web.sign_in("lead")
+    web.post(f"{document}/sent", page=document)
+    stages.append(stage_of(web, negotiation_id))
+    web.post(
+        f"/negotiations/{negotiation_id}/offers",
+        offer_fields(side="theirs", pmpm="16.00"),
+        page=f"/negotiations/{negotiation_id}",
+    )
+    stages.append(stage_of(web, negotiation_id))
+
+    assert stages == ["proposal_drafted", "in_review", "approved", "sent", "countered"]
+    assert [e.details["because"] for e in events(web, "negotiation.stage_advanced")][-1] == (
+        "their offer in round 1"
+    )
+    dashboard = web.get("/").get_data(as_text=True)
+    assert re.search(r"Countered\s*<small[^>]*>\(1\)", dashboard), dashboard
+
+
+def test_an_agreed_negotiation_is_not_moved_by_a_late_counteroffer(web):
+    web.sign_in("lead")
+    negotiation_id = open_negotiation(web, stage="agreed")
+
+    web.post(
+        f"/negotiations/{negotiation_id}/offers",
+        offer_fields(side="theirs"),
+        page=f"/negotiations/{negotiation_id}",
+    )
+
+    assert stage_of(web, negotiation_id) == "agreed"

@@ -368,6 +368,14 @@ def record_offer(
     )
     session.add(offer)
     session.flush()
+    if offer.side == OfferSide.THEIRS:
+        advance_stage(
+            session,
+            [negotiation],
+            NegotiationStage.COUNTERED,
+            offer.created_by_id,
+            f"their offer in round {offer.round}",
+        )
     record_event(
         session,
         "offer.recorded",
@@ -427,6 +435,58 @@ def _scenario(session: Session, scenario_id: int | None, side: Any) -> int | Non
     if scenario is None or scenario.deleted_at is not None:
         raise OfferError("scenario_id", "no such scenario")
     return scenario_id
+
+
+# The stages a negotiation passes through as its proposal moves; agreed and stalled are verdicts
+# only a person gives, and the pipeline never moves a negotiation back on its own.
+PIPELINE = (
+    NegotiationStage.BACKGROUND,
+    NegotiationStage.WORKING_GROUP,
+    NegotiationStage.PROPOSAL_DRAFTED,
+    NegotiationStage.IN_REVIEW,
+    NegotiationStage.APPROVED,
+    NegotiationStage.SENT,
+    NegotiationStage.COUNTERED,
+)
+
+
+def advance_stage(
+    session: Session,
+    negotiations: list[Negotiation],
+    stage: NegotiationStage,
+    user_id: int | None,
+    because: str,
+) -> list[Negotiation]:
+    """Move forward to `stage` those of `negotiations` that are behind it; return them.
+
+    The dashboard's pipeline then follows the proposal (drafted, in review, approved, sent) and the
+    payer's counteroffer without anyone editing the stage. The version moves on too, so a stage
+    form opened before this is refused as a conflict instead of moving the stage back.
+    """
+    behind = [negotiation for negotiation in negotiations if _is_behind(negotiation.stage, stage)]
+    for negotiation in behind:
+        was = str(negotiation.stage)
+        negotiation.stage, negotiation.version = stage, negotiation.version + 1
+        record_event(
+            session,
+            "negotiation.stage_advanced",
+            user_id=user_id,
+            target=negotiation,
+            details={"stage": str(stage), "was": was, "because": because},
+        )
+    return behind
+
+
+def _is_behind(current: NegotiationStage, stage: NegotiationStage) -> bool:
+    return current in PIPELINE and PIPELINE.index(current) < PIPELINE.index(stage)
+
+
+def negotiations_with(session: Session, organization_id: int | None) -> list[Negotiation]:
+    """Return the negotiations with one organization (none for no organization)."""
+    if organization_id is None:
+        return []
+    query = select(Negotiation).where(Negotiation.organization_id == organization_id)
+    return list(session.scalars(query))
 
 
 def update_offer_response(

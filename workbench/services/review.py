@@ -7,12 +7,20 @@ document as sent. Each step is audited in the same transaction.
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from workbench import engine
-from workbench.models import DocumentArtifact, Job, Scenario, StakeholderProfile, User, utcnow
-from workbench.models.enums import DocumentStatus
+from workbench.models import (
+    DocumentArtifact,
+    Job,
+    Organization,
+    Scenario,
+    StakeholderProfile,
+    User,
+    utcnow,
+)
+from workbench.models.enums import DocumentKind, DocumentStatus, NegotiationStage, OrganizationKind
 from workbench.services.audit import record_event
 from workbench.services.documents import (
     KIND_BY_NAME,
@@ -20,6 +28,7 @@ from workbench.services.documents import (
     build_document_request,
     request_document,
 )
+from workbench.services.negotiations import advance_stage, negotiations_with
 
 SUBMITTABLE = (DocumentStatus.DRAFT, DocumentStatus.SENT_BACK)
 
@@ -58,13 +67,16 @@ def start_document(
     if scenario is None or scenario.deleted_at is not None:
         raise ReviewError("that scenario does not exist any more")
     request = build_document_request(session, kind, stakeholders, None)
-    return request_document(
+    made = request_document(
         session,
         engine.parse_scenario(scenario.inputs),
         request,
         user_id=user.id,
         scenario_id=scenario.id,
     )
+    if kind == DocumentKind.PROPOSAL:
+        _follow_proposal(session, scenario, NegotiationStage.PROPOSAL_DRAFTED, user, "drafted")
+    return made
 
 
 def list_documents(session: Session, status: str = "") -> list[DocumentArtifact]:
@@ -120,12 +132,14 @@ def submit_for_review(session: Session, artifact: DocumentArtifact, user: User) 
         )
     artifact.status = DocumentStatus.IN_REVIEW
     record_event(session, "document.submitted", user_id=user.id, target=artifact)
+    _follow_document(session, artifact, NegotiationStage.IN_REVIEW, user, "submitted for review")
 
 
 def approve(session: Session, artifact: DocumentArtifact, user: User, comment: str) -> None:
     """Approve a document in review; from then on it is frozen."""
     _require_in_review(artifact)
     approve_document(session, artifact, user.id, comment or None)
+    _follow_document(session, artifact, NegotiationStage.APPROVED, user, "approved")
 
 
 def send_back(session: Session, artifact: DocumentArtifact, user: User, comment: str) -> None:
@@ -151,6 +165,39 @@ def mark_sent(session: Session, artifact: DocumentArtifact, user: User) -> None:
         raise ReviewError("only an approved document can be sent")
     artifact.status = DocumentStatus.SENT
     record_event(session, "document.sent", user_id=user.id, target=artifact)
+    _follow_document(session, artifact, NegotiationStage.SENT, user, "sent to the payer")
+
+
+def _follow_document(
+    session: Session, artifact: DocumentArtifact, stage: NegotiationStage, user: User, what: str
+) -> None:
+    if artifact.kind == DocumentKind.PROPOSAL:
+        _follow_proposal(session, artifact.scenario, stage, user, what)
+
+
+def _follow_proposal(
+    session: Session, scenario: Scenario | None, stage: NegotiationStage, user: User, what: str
+) -> None:
+    """Move the payer's negotiations along with its proposal (see advance_stage)."""
+    if scenario is None:
+        return
+    organization_id = scenario.organization_id or _payer_named(
+        session, scenario.inputs.get("focus_payer")
+    )
+    because = f"proposal from scenario {scenario.name!r} {what}"
+    advance_stage(session, negotiations_with(session, organization_id), stage, user.id, because)
+
+
+def _payer_named(session: Session, name: str | None) -> int | None:
+    """The organization a scenario means when it names its focus payer but links none."""
+    if not name:
+        return None
+    query = select(Organization.id).where(
+        func.lower(Organization.name) == name.strip().lower(),
+        Organization.deleted_at.is_(None),
+        Organization.kind != OrganizationKind.OWN,
+    )
+    return session.scalars(query.order_by(Organization.id)).first()
 
 
 def _require_in_review(artifact: DocumentArtifact) -> None:
