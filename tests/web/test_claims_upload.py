@@ -6,11 +6,13 @@ multiplier 1.7904, see tests/claims/test_figures.py), uploaded as a person would
 
 import hashlib
 import io
+import os
 import re
 import time
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pytest
 from sqlalchemy import func, select
 
@@ -57,11 +59,11 @@ def upload_dir(app) -> Path:
     return Path(app.config["WORKBENCH_UPLOAD_DIR"])
 
 
-def upload(web, organization_id: int, members: bytes, claims: bytes, **fields):
+def upload(web, organization_id: int, members: bytes, claims: bytes, suffix="csv", **fields):
     page = f"/organizations/{organization_id}"
     data = {
-        "members": (io.BytesIO(members), "members.csv"),
-        "claims": (io.BytesIO(claims), "claims.csv"),
+        "members": (io.BytesIO(members), f"members.{suffix}"),
+        "claims": (io.BytesIO(claims), f"claims.{suffix}"),
         **fields,
     }
     return web.post(f"{page}/claims", data, page=page, content_type="multipart/form-data")
@@ -397,3 +399,46 @@ def test_a_new_scenario_can_start_from_an_organization_s_claims(web, payer_id, e
     assert fields["payers-0-baseline_tcoc_pmpm"] == "159.03"
     assert fields["savings-cohort_cost_multiplier"] == "1.7904"
     assert fields["claims_sizing"] == str(sizing_id)
+
+
+def as_parquet(csv_bytes: bytes, folder: Path, name: str) -> bytes:
+    """The same table as a Parquet file, written by DuckDB."""
+    source, target = folder / f"{name}.csv", folder / f"{name}.parquet"
+    source.write_bytes(csv_bytes)
+    duckdb.sql(f"COPY (SELECT * FROM read_csv('{source}', all_varchar=true)) TO '{target}'")
+    return target.read_bytes()
+
+
+def test_a_parquet_extract_gives_the_same_figures(web, payer_id, extract, upload_dir, tmp_path):
+    web.sign_in("lead")
+    members = as_parquet(extract[0], tmp_path, "members")
+    claims = as_parquet(extract[1], tmp_path, "claims")
+
+    record = finished(web, job_id(upload(web, payer_id, members, claims, suffix="parquet")))
+
+    assert record.status == JobStatus.SUCCEEDED, record.error
+    with web.db() as session:
+        sizing = session.scalars(select(ClaimsSizing)).one()
+        assert (sizing.baseline_tcoc_pmpm, sizing.cohort_cost_multiplier) == (BASELINE, MULTIPLIER)
+        assert [f["name"] for f in sizing.provenance["files"]] == [
+            "members.parquet",
+            "claims.parquet",
+        ]
+    assert files_in(upload_dir) == []
+
+
+def test_uploads_abandoned_for_a_day_are_swept_at_the_next_upload(
+    web, payer_id, extract, upload_dir
+):
+    stale, recent = upload_dir / ("0" * 32), upload_dir / ("1" * 32)
+    for folder, age_hours in ((stale, 25), (recent, 1)):
+        folder.mkdir(parents=True)
+        (folder / "claims.csv").write_text("left behind")
+        when = time.time() - age_hours * 3600
+        os.utime(folder, (when, when))
+    web.sign_in("lead")
+
+    finished(web, job_id(upload(web, payer_id, *extract)))
+
+    assert not stale.exists()
+    assert (recent / "claims.csv").exists()

@@ -10,6 +10,8 @@ import contextlib
 import hashlib
 import logging
 import secrets
+import shutil
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -34,6 +36,8 @@ LOGGER = logging.getLogger(__name__)
 JOB_KIND = "size_claims"
 RESULT_TYPE = "claims_sizing"
 CHUNK_BYTES = 1024 * 1024
+# An upload folder this old was left by a process that died before its job ran.
+ABANDONED_AFTER_SECONDS = 24 * 3600
 MEMBERS, CLAIMS = "members", "claims"
 UPLOAD, SERVER_PATH = "upload", "server path"
 METHOD = (
@@ -90,6 +94,7 @@ def save_upload(
     The size is checked before anything is copied when the upload says it (its part's
     Content-Length, or the spooled stream's length), and again while copying.
     """
+    sweep_abandoned_uploads(Path(upload_dir))
     original = Path(storage.filename or "").name or f"{role}.csv"
     stream: IO[bytes] = storage.stream
     declared = storage.content_length or _stream_length(stream)
@@ -113,6 +118,25 @@ def save_upload(
         _remove(ClaimsFile(role, original, str(target), uploaded=True))
         raise
     return ClaimsFile(role, original, str(target), uploaded=True)
+
+
+def sweep_abandoned_uploads(upload_dir: Path, now: float | None = None) -> list[Path]:
+    """Delete upload folders older than ABANDONED_AFTER_SECONDS; return them.
+
+    A job deletes its uploads whatever its outcome, so a folder this old belongs to a process that
+    died before its job ran: nothing will read it, and a claims extract must not linger on disk.
+    """
+    if not upload_dir.is_dir():
+        return []
+    cutoff = (now or time.time()) - ABANDONED_AFTER_SECONDS
+    stale = [
+        folder
+        for folder in upload_dir.iterdir()
+        if folder.is_dir() and folder.stat().st_mtime < cutoff
+    ]
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
+    return stale
 
 
 def server_file(text: str, role: str, max_bytes: int | None = None) -> ClaimsFile:
