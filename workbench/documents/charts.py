@@ -86,7 +86,7 @@ def grouped_bars(
     """Bars per category, one colour per series (models compared; cost vs revenue by payer)."""
     with plt.rc_context(STYLE):
         figure, axes = plt.subplots(figsize=(7, 3.2))
-        figure.subplots_adjust(left=0.13, right=0.98, top=0.9, bottom=0.22)
+        figure.subplots_adjust(left=0.16, right=0.98, top=0.9, bottom=0.22)
         width = 0.8 / len(series)
         for index, entry in enumerate(series):
             offsets = [c + (index - (len(series) - 1) / 2) * width for c in range(len(categories))]
