@@ -68,6 +68,8 @@ class ClaimsFile:
     name: str
     path: str
     uploaded: bool  # an uploaded copy is deleted after the job; a server file never is
+    sha256: str | None = None  # known when the file was hashed as it was saved
+    size: int | None = None
 
 
 def size_text(size: int) -> str:
@@ -104,20 +106,21 @@ def save_upload(
     folder.mkdir(parents=True, mode=0o700)
     # A random folder keeps the file's own name, so sizing errors name the file the person chose.
     target = folder / (secure_filename(original) or f"{role}.csv")
-    written = 0
+    written, digest = 0, hashlib.sha256()  # hashed as it is copied, so never read twice for it
     try:
         with target.open("wb") as out:
             while chunk := stream.read(CHUNK_BYTES):
                 written += len(chunk)
                 if max_bytes is not None and written > max_bytes:
                     raise ClaimsUploadError(role, too_large(original, None, max_bytes))
+                digest.update(chunk)
                 out.write(chunk)
         if written == 0:
             raise ClaimsUploadError(role, f"{original} is empty.")
     except BaseException:
         _remove(ClaimsFile(role, original, str(target), uploaded=True))
         raise
-    return ClaimsFile(role, original, str(target), uploaded=True)
+    return ClaimsFile(role, original, str(target), True, digest.hexdigest(), written)
 
 
 def sweep_abandoned_uploads(upload_dir: Path, now: float | None = None) -> list[Path]:
@@ -209,8 +212,7 @@ def size_files(
         progress.stage,
     )
     figures = sized.result.to_json()
-    chosen = figures["payers"].get(payer) if payer else None
-    population = chosen or figures["overall"]
+    population = _population(figures, payer)
     rows_read = {
         MEMBERS: sized.result.extract.member_rows,
         CLAIMS: sized.result.extract.claim_lines,
@@ -294,11 +296,12 @@ class JobProgress:
 def hash_files(
     files: list[ClaimsFile], progress: JobProgress | None = None
 ) -> dict[str, tuple[str, int]]:
-    """Return each file's sha256 and size by role, reading it in chunks."""
-    total = sum(Path(item.path).stat().st_size for item in files) or 1
+    """Return each file's sha256 and size by role, reading in chunks those not hashed on upload."""
+    found = {item.role: (item.sha256, item.size) for item in files if item.sha256 is not None}
+    unread = [item for item in files if item.sha256 is None]
+    total = sum(Path(item.path).stat().st_size for item in unread) or 1
     done = 0
-    found = {}
-    for item in files:
+    for item in unread:
         digest = hashlib.sha256()
         size = 0
         with open(item.path, "rb") as handle:
@@ -425,8 +428,7 @@ def sizing_view(record: ClaimsSizing) -> SizingView:
     figures = record.figures or {}
     provenance = record.provenance or {}
     payer = record.payer_name
-    population = (figures.get("payers") or {}).get(payer) if payer else None
-    population = population or figures.get("overall") or {}
+    population = _population(figures, payer)
     hidden = bool(population.get("suppressed"))
     shown = tuple(
         Figure(
@@ -650,6 +652,12 @@ def _cohort_line(label: str, cohort: Mapping[str, Any], hidden: bool) -> CohortL
         admissions_per_1000=None if gone else _decimal(cohort, "admissions_per_1000"),
         suppressed=gone,
     )
+
+
+def _population(figures: Mapping[str, Any], payer: str | None) -> Mapping[str, Any]:
+    """The figures a sizing is about: its payer's when it was limited to one, else everyone's."""
+    chosen = (figures.get("payers") or {}).get(payer) if payer else None
+    return chosen or figures.get("overall") or {}
 
 
 def _gone(values: Mapping[str, Any], key: str) -> bool:

@@ -10,20 +10,22 @@ from workbench.services.overview import get_dashboard
 from workbench.web.security import now
 
 blueprint = Blueprint("main", __name__)
+
+
+def _document_page(document_id: int) -> str:
+    return url_for("documents.show", document_id=document_id)
+
+
+def _claims_section(sizing_id: int) -> str | None:
+    """A sizing is shown in its organization's page, in the claims section."""
+    organization_id = claims_sizing_organization(db.session, sizing_id)
+    if organization_id is None:
+        return None
+    return url_for("organizations.show", organization_id=organization_id, _anchor="claims")
+
+
 # Where a finished job's result is shown, by the result type its handler returns.
-RESULT_PAGES = {
-    "document": ("documents.show", "document_id"),
-    "organization": ("organizations.show", "organization_id"),
-}
-# Results shown in a section of another record's page: how to find that page from the result.
-RESULT_SECTIONS = {
-    "claims_sizing": (
-        "organizations.show",
-        "organization_id",
-        claims_sizing_organization,
-        "claims",
-    ),
-}
+RESULT_PAGES = {"document": _document_page, "claims_sizing": _claims_section}
 
 
 @blueprint.get("/")
@@ -45,15 +47,7 @@ def job(job_id: int):
 
 
 def _result_url(record) -> str | None:
-    if record.status != JobStatus.SUCCEEDED:
+    page = RESULT_PAGES.get(record.result_type)
+    if record.status != JobStatus.SUCCEEDED or page is None:
         return None
-    if record.result_type in RESULT_SECTIONS:
-        endpoint, argument, find_owner, anchor = RESULT_SECTIONS[record.result_type]
-        owner = find_owner(db.session, record.result_id)
-        if owner is None:
-            return None
-        return url_for(endpoint, **{argument: owner}, _anchor=anchor)
-    if record.result_type not in RESULT_PAGES:
-        return None
-    endpoint, argument = RESULT_PAGES[record.result_type]
-    return url_for(endpoint, **{argument: record.result_id})
+    return page(record.result_id)
