@@ -1,6 +1,8 @@
 """The figures of the hand extract (conftest.py), worked out line by line."""
 
+import csv
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -213,3 +215,23 @@ def test_one_payer_only(hand_extract, tmp_path):
     assert result.overall.allowed == Decimal("11450")
     assert result.unmatched.claim_lines == 2  # A05's line under Other is out of scope
     assert result.extract.payer == "Acme"
+
+
+def test_any_column_order_and_a_non_ascii_payer_give_the_same_figures(
+    sized, hand_extract, tmp_path
+):
+    payer = "Salud Comunitária Ñandú"
+    reordered = [reorder(path, tmp_path / f"reordered-{path.name}", payer) for path in hand_extract]
+
+    result = size_claims(*reordered, RATES)
+
+    assert result.overall.to_json() == sized.overall.to_json()
+    assert list(result.to_json()["payers"]) == [payer]
+
+
+def reorder(source: Path, target: Path, payer: str) -> Path:
+    """Write `source` with its columns reversed and the payer Acme renamed `payer`."""
+    with source.open(encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    renamed = [[payer if value == "Acme" else value for value in row] for row in rows]
+    return write_csv(target, header[::-1], [row[::-1] for row in renamed])
