@@ -87,7 +87,7 @@ BAD_INPUTS = [
         "payment_model: 'capitation' is not one of ffs, ffs_plus_incentives, bundled, "
         "total_cost_of_care",
     ),
-    ({"method": 2}, "method: 2 is not one of the methods this engine knows (1)"),
+    ({"method": 3}, "method: 3 is not one of the methods this engine knows (1, 2)"),
     ({"name": ""}, "name: must not be empty"),
     ({"terms.shared_savings_rate": 1}, "terms.shared_savings_rate: must be less than 1"),
     ({"terms.shared_savings_rate": "-0.1"}, "terms.shared_savings_rate: must be at least 0"),

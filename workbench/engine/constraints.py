@@ -70,6 +70,8 @@ class Choice:
 
     options: Sequence[object]
     noun: str = ""
+    # What the error lists, when more is known than this field accepts (method: 1 or 2).
+    listed: Sequence[object] | None = None
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
@@ -78,7 +80,7 @@ class Choice:
 
     def _checked(self, value: object) -> object:
         if value not in self.options:
-            message = not_one_of(value, self.options, self.noun)
+            message = not_one_of(value, self.listed or self.options, self.noun)
             raise PydanticCustomError("choice", "{message}", {"message": message})
         return value
 

@@ -3,16 +3,22 @@
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from .constraints import Range
 from .decimals import ONE, ZERO, engine_context
 from .errors import ScenarioError
-from .parse import parse_scenario
-from .schema import NON_NEGATIVE, RATE_CODES, Scenario
+from .schema import NON_NEGATIVE, RATE_CODES
+
+if TYPE_CHECKING:
+    from .parse import AnyScenario
 
 SECTIONS = ("program", "costs", "billing", "savings", "terms")
+# Method 2's contract section, less the term itself: a term of other length is another contract.
+CONTRACT = "contract"
+FIXED_FIELDS = ("contract.term_years",)
 FOCUS_PREFIX = "focus_payer."
 SAVINGS_AMOUNT = "savings.amount"
 # Open ends and whole numbers need a finite step when a value is clipped into the domain.
@@ -56,11 +62,13 @@ class Input:
         return tuple(self.clipped(number) for number in read)
 
 
-def numeric_inputs(scenario: Scenario) -> dict[str, Input]:
+def numeric_inputs(scenario: "AnyScenario") -> dict[str, Input]:
     """List every numeric input of the scenario by its canonical dotted name."""
     found: dict[str, Input] = {}
-    for section in SECTIONS:
+    for section in (CONTRACT, *SECTIONS) if scenario.method == 2 else SECTIONS:
         _add_fields(found, section, (section,), getattr(scenario, section))
+    for name in FIXED_FIELDS:
+        found.pop(name, None)
     for index, incentive in enumerate(scenario.terms.quality_incentives):
         keys = ("terms", "quality_incentives", index)
         _add_fields(found, f"terms.quality_incentives[{index}]", keys, incentive)
@@ -76,7 +84,7 @@ def numeric_inputs(scenario: Scenario) -> dict[str, Input]:
     return found
 
 
-def resolve_inputs(scenario: Scenario, names: Iterable[str]) -> list[Input]:
+def resolve_inputs(scenario: "AnyScenario", names: Iterable[str]) -> list[Input]:
     """Look inputs up by name, aliases included; refuse unknown names, listing the valid ones."""
     known = numeric_inputs(scenario)
     asked = list(names)
@@ -88,7 +96,7 @@ def resolve_inputs(scenario: Scenario, names: Iterable[str]) -> list[Input]:
     return [known[name] for name in canonical]
 
 
-def canonical_name(scenario: Scenario, name: str) -> str:
+def canonical_name(scenario: "AnyScenario", name: str) -> str:
     """Translate the aliases savings.amount and focus_payer.* into canonical names."""
     if name == SAVINGS_AMOUNT:
         return f"savings.{scenario.savings.amount_field}"
@@ -97,8 +105,8 @@ def canonical_name(scenario: Scenario, name: str) -> str:
     return name
 
 
-def with_values(scenario: Scenario, values: Mapping[Input, Decimal]) -> Scenario:
-    """Return a copy of the scenario with the given inputs set, validated again."""
+def with_values_data(scenario: "AnyScenario", values: Mapping[Input, Decimal]) -> dict:
+    """Return the scenario's data with the given inputs set, to be validated again."""
     data = scenario.model_dump()
     for field, value in values.items():
         *path, last = field.keys
@@ -106,7 +114,7 @@ def with_values(scenario: Scenario, values: Mapping[Input, Decimal]) -> Scenario
         for key in path:
             target = target[key]
         target[last] = int(value) if field.whole else value
-    return parse_scenario(data)
+    return data
 
 
 def _add_fields(found: dict[str, Input], prefix: str, keys: tuple, model: BaseModel) -> None:
@@ -120,7 +128,7 @@ def _add_fields(found: dict[str, Input], prefix: str, keys: tuple, model: BaseMo
         )
 
 
-def _tighten_payer_domains(scenario: Scenario, found: dict[str, Input]) -> None:
+def _tighten_payer_domains(scenario: "AnyScenario", found: dict[str, Input]) -> None:
     # Two rules span fields: shares sum to at most 1, and the focus payer has members.
     with engine_context():
         total = sum((payer.caseload_share for payer in scenario.payers), ZERO)

@@ -10,7 +10,14 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import ScenarioError, ScenarioFileError
+from .inputs import Input, with_values_data
+from .method2.schema import METHOD as CONTRACT_METHOD
+from .method2.schema import ContractScenario
+from .method2.uncertainty import uncertainty_problems
 from .schema import Scenario
+
+# A scenario of either method: method 1's single year, or method 2's contract term.
+AnyScenario = Scenario | ContractScenario
 
 # pydantic's wording, shortened to the rule a person has to fix.
 PYDANTIC_RULES = {
@@ -34,20 +41,30 @@ _YAML_FLOATS = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", "
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
-def parse_scenario(data: Mapping[str, Any]) -> Scenario:
-    """Validate a mapping as a scenario, reporting every broken rule at once."""
+def parse_scenario(data: Mapping[str, Any]) -> AnyScenario:
+    """Validate a mapping as a scenario of its method, reporting every broken rule at once."""
+    method_2 = isinstance(data, Mapping) and data.get("method") == CONTRACT_METHOD
+    schema = ContractScenario if method_2 else Scenario
     try:
-        return Scenario.model_validate(data)
+        scenario = schema.model_validate(data)
     except ValidationError as error:
         raise ScenarioError(_messages(error)) from None
+    if isinstance(scenario, ContractScenario) and (problems := uncertainty_problems(scenario)):
+        raise ScenarioError(problems)
+    return scenario
 
 
-def scenario_from_text(text: str) -> Scenario:
+def scenario_from_text(text: str) -> AnyScenario:
     """Parse YAML or JSON text into a scenario, reading every number exactly."""
     return parse_scenario(_mapping_from_text(text))
 
 
-def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+def with_values(scenario: AnyScenario, values: Mapping[Input, Decimal]) -> AnyScenario:
+    """Return a copy of the scenario with the given inputs set, validated again."""
+    return parse_scenario(with_values_data(scenario, values))
+
+
+def scenario_to_dict(scenario: AnyScenario) -> dict[str, Any]:
     """Return the scenario as plain data, numbers as decimal strings, that reads back the same."""
     return scenario.model_dump(mode="json")
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from .decimals import MONTHS, ONE
 from .results import PayerFigures, ProgramFigures
-from .schema import Payer, Scenario
+from .schema import Costs, Payer, Program, Scenario
 
 
 def program_figures(scenario: Scenario) -> ProgramFigures:
@@ -13,10 +13,7 @@ def program_figures(scenario: Scenario) -> ProgramFigures:
     fte = program.care_manager_fte
     caseload = fte * program.caseload_per_fte
     patient_months = caseload * (MONTHS - program.ramp_months / 2)
-    consultant_hours = program.consultant_hours_per_week_per_fte * fte
-    consultant_hours += program.direct_psychiatric_hours_per_week
-    personnel = fte * costs.care_manager_salary * (ONE + costs.benefits_rate)
-    personnel += costs.consultant_hourly_rate * consultant_hours * program.weeks_per_year
+    personnel = personnel_cost(program, costs)
     annual_cost = (personnel + costs.other_direct_annual) * (ONE + costs.overhead_rate)
     annual_cost += costs.startup_costs / costs.amortization_years
     return ProgramFigures(
@@ -28,22 +25,29 @@ def program_figures(scenario: Scenario) -> ProgramFigures:
     )
 
 
+def personnel_cost(program: Program, costs: Costs) -> Decimal:
+    """Return F x S x (1 + beta) + R x (h x F + d) x w: care managers and consultant time."""
+    fte = program.care_manager_fte
+    consultant_hours = program.consultant_hours_per_week_per_fte * fte
+    consultant_hours += program.direct_psychiatric_hours_per_week
+    personnel = fte * costs.care_manager_salary * (ONE + costs.benefits_rate)
+    return personnel + costs.consultant_hourly_rate * consultant_hours * program.weeks_per_year
+
+
 def payer_figures(scenario: Scenario, program: ProgramFigures, payer: Payer) -> PayerFigures:
     """Work out one payer's patient-months, billable units, FFS revenue and allocated cost."""
     billing = scenario.billing
     patient_months = program.enrolled_patient_months * payer.caseload_share
     episodes = patient_months / scenario.program.episode_months
-    units_value = _units_value(
-        payer, patient_months, episodes, billing.addon_units_per_billed_month
-    )
-    revenue = billing.collection_rate * billing.billable_fraction * units_value
+    units = units_value(payer, patient_months, episodes, billing.addon_units_per_billed_month)
+    revenue = billing.collection_rate * billing.billable_fraction * units
     allocated = program.annual_cost * payer.caseload_share
     return PayerFigures(
         name=payer.name,
         caseload_share=payer.caseload_share,
         enrolled_patient_months=patient_months,
         episodes_started=episodes,
-        billable_units_value=units_value,
+        billable_units_value=units,
         ffs_revenue=revenue,
         allocated_cost=allocated,
         ffs_margin=revenue - allocated,
@@ -51,9 +55,10 @@ def payer_figures(scenario: Scenario, program: ProgramFigures, payer: Payer) -> 
     )
 
 
-def _units_value(
+def units_value(
     payer: Payer, patient_months: Decimal, episodes: Decimal, addon_units: Decimal
 ) -> Decimal:
+    """Value the CoCM units of one payer's patient-months at its contracted rates."""
     # Each episode bills 99492 once, its other months 99493, and every month the add-on units.
     return (
         episodes * payer.rate("99492")

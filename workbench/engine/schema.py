@@ -10,6 +10,7 @@ from .constraints import Choice, Range, not_one_of, rule_error
 from .decimals import ONE, ZERO, engine_context, plain
 
 METHOD_VERSION = 1
+KNOWN_METHODS = (1, 2)
 PAYMENT_MODELS = ("ffs", "ffs_plus_incentives", "bundled", "total_cost_of_care")
 RATE_CODES = ("99492", "99493", "99494")
 SAVINGS_BASES = ("per_enrolled_month", "percent_of_cohort_tcoc")
@@ -143,7 +144,9 @@ class Terms(_Section):
 class Scenario(_Section):
     """A whole scenario file: the program, its payers and the terms proposed to one of them."""
 
-    method: Annotated[int, Choice((METHOD_VERSION,), "the methods this engine knows")]
+    method: Annotated[
+        int, Choice((METHOD_VERSION,), "the methods this engine knows", KNOWN_METHODS)
+    ]
     name: Text
     payment_model: Annotated[str, Choice(PAYMENT_MODELS)]
     focus_payer: Text

@@ -10,7 +10,8 @@ from .constraints import not_one_of
 from .decimals import engine_context
 from .errors import ScenarioError
 from .evaluate import chosen_model, evaluate
-from .inputs import Input, numeric_inputs, resolve_inputs, with_values
+from .inputs import Input, numeric_inputs, resolve_inputs
+from .parse import with_values
 from .schema import Scenario
 from .vectorised import float_values, outcomes
 

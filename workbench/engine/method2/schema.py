@@ -1,0 +1,146 @@
+"""The scenario file of rate method 2 (RATE_METHOD_2.md section 1) as immutable pydantic models.
+
+A method-2 scenario is method 1's with a `contract` section, a savings section that knows when
+savings start and how long they last, `terms.cost_cv`, and optional uncertainty triangles.
+"""
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from ..constraints import Choice, Range, rule_error
+from ..decimals import ONE, ZERO
+from ..schema import (
+    BENCHMARK_SCOPES,
+    PAYMENT_MODELS,
+    Billing,
+    Costs,
+    Payer,
+    Positive,
+    Program,
+    Terms,
+    Text,
+    _Section,
+    payer_problems,
+)
+from .whole import WholeRange
+
+METHOD = 2
+SAVINGS_BASES = ("per_treated_month", "percent_of_cohort_tcoc")
+TREND = Range(low=Decimal("-0.1"), high=Decimal("0.3"))
+# Method 1's basis and amount, refused here with the field that replaces them.
+METHOD_1_SAVINGS = {
+    "per_enrolled_month": "per_treated_month",
+    "amount_per_enrolled_month": "amount_per_treated_month",
+}
+__all__ = ["BENCHMARK_SCOPES", "METHOD", "PAYMENT_MODELS", "ContractScenario"]
+
+
+class Contract(_Section):
+    """The contract term and how money moves over it."""
+
+    term_years: Annotated[int, WholeRange(1, 5)] = 3
+    discount_rate: Annotated[Decimal, Range(low=ZERO, high=Decimal("0.2"))] = ZERO
+    medical_trend: Annotated[Decimal, TREND] = ZERO
+    cost_trend: Annotated[Decimal, TREND] = ZERO
+    rate_escalator: Annotated[Decimal, TREND] = ZERO
+
+
+class TimedSavings(_Section):
+    """Gross medical savings per treated patient-month: how much, from when, for how long."""
+
+    basis: Annotated[str, Choice(SAVINGS_BASES)] = "per_treated_month"
+    amount_per_treated_month: Decimal | None = None
+    percent_of_cohort_tcoc: Annotated[
+        Decimal | None, Range(low=-ONE, high=ONE, low_open=True, high_open=True)
+    ] = None
+    cohort_cost_multiplier: Positive = ONE
+    lag_months: Annotated[int, WholeRange(0, 36)] = 0
+    duration_months: Annotated[int, WholeRange(1, 60)] = 12
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_method_1_and_default(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        problems = [
+            (f"savings.{key}", f"is method 1's field; method 2 uses savings.{replacement}")
+            for key, replacement in METHOD_1_SAVINGS.items()
+            if key != "per_enrolled_month" and key in data
+        ]
+        if data.get("basis") == "per_enrolled_month":
+            problems.append(
+                (
+                    "savings.basis",
+                    "per_enrolled_month is method 1's basis; method 2 uses "
+                    "per_treated_month (savings.amount_per_treated_month)",
+                )
+            )
+        if problems:
+            raise rule_error(problems)
+        # The method's default (basis per_treated_month, s = 0) applies only when neither is given.
+        if not {"basis", "amount_per_treated_month"} & set(data):
+            return {**data, "amount_per_treated_month": ZERO}
+        return data
+
+    @model_validator(mode="after")
+    def _amount_for_basis(self) -> "TimedSavings":
+        if getattr(self, self.amount_field) is None:
+            problem = (f"savings.{self.amount_field}", f"required when basis is {self.basis}")
+            raise rule_error([problem])
+        return self
+
+    @property
+    def amount(self) -> Decimal:
+        """The figure the basis uses: s per treated month, or g of the cohort's cost."""
+        return getattr(self, self.amount_field)
+
+    @property
+    def amount_field(self) -> str:
+        """Name the field that holds the figure the basis uses."""
+        if self.basis == "percent_of_cohort_tcoc":
+            return "percent_of_cohort_tcoc"
+        return "amount_per_treated_month"
+
+
+class ContractTerms(Terms):
+    """Method 1's terms and the spread of one member's annual cost, for the credible MSR."""
+
+    cost_cv: Positive = Decimal("1.7")
+
+
+Triangle = tuple[Decimal, Decimal, Decimal]
+
+
+class ContractScenario(_Section):
+    """A whole method-2 scenario: method 1's program and payers over a contract term."""
+
+    method: Annotated[int, Choice((METHOD,))]
+    name: Text
+    payment_model: Annotated[str, Choice(PAYMENT_MODELS)]
+    focus_payer: Text
+    contract: Contract = Field(default_factory=Contract)
+    program: Program
+    costs: Costs
+    billing: Billing
+    savings: TimedSavings = Field(default_factory=TimedSavings)
+    payers: tuple[Payer, ...]
+    terms: ContractTerms = Field(default_factory=ContractTerms)
+    uncertainty: dict[str, Triangle] = Field(default_factory=dict)
+
+    @field_validator("payers")
+    @classmethod
+    def _payers_fit_together(
+        cls, payers: tuple[Payer, ...], info: ValidationInfo
+    ) -> tuple[Payer, ...]:
+        problems = payer_problems(payers, info.data.get("focus_payer"))
+        if problems:
+            raise rule_error(problems)
+        return payers
+
+    @property
+    def focus(self) -> Payer:
+        """Return the payer the proposal is for."""
+        return next(payer for payer in self.payers if payer.name == self.focus_payer)
