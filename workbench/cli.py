@@ -153,12 +153,24 @@ def worker_command(burst: bool) -> None:
     type=click.Choice(TORNADO_OUTPUT_CHOICES),
     default=TORNADO_OUTPUT_CHOICES[0],
     show_default=True,
-    help="The figure the tornado swings.",
+    help="The figure the tornado swings (method 1; method 2 prints both of its tornados).",
 )
 @click.option("--monte-carlo", "draws", type=click.IntRange(1, 1_000_000), help="Add N draws.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Monte Carlo seed.")
 @click.option("--breakeven", is_flag=True, help="Add the break-even caseload per FTE.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option(
+    "--offer",
+    type=click.STRING,
+    metavar="RATE",
+    help="Method 2: what this level PMPM (case rate under bundled) means, terms fixed at it.",
+)
+@click.option(
+    "--upgrade",
+    "upgrade_file",
+    is_flag=True,
+    help="Print the method-1 file as a method-2 file; say on stderr which figures change.",
+)
 def rates_command(
     scenario_file: Path,
     model: str | None,
@@ -169,11 +181,17 @@ def rates_command(
     seed: int,
     breakeven: bool,
     as_json: bool,
+    offer: str | None,
+    upgrade_file: bool,
 ) -> None:
-    """Compute the proposed PMPM rate for a scenario file (RATE_METHOD.md)."""
-    from workbench.services.rates import RatesRequest, build_rates_report
+    """Compute the proposed rates for a scenario file of rate method 1 or 2 (docs/)."""
+    from workbench.engine import ScenarioError
+    from workbench.services.rates import RatesRequest, build_offer_report, build_rates_report
 
     scenario = read_scenario_file(scenario_file)
+    if upgrade_file:
+        upgrade_scenario(scenario)
+        return
     request = RatesRequest(
         model=model,
         compare=compare,
@@ -183,8 +201,40 @@ def rates_command(
         seed=seed,
         breakeven=breakeven,
     )
-    report = build_rates_report(scenario, request)
+    try:
+        if offer is None:
+            report = build_rates_report(scenario, request)
+        else:
+            report = build_offer_report(scenario, offer_rate(offer), model)
+    except ScenarioError as error:
+        fail([f"{scenario_file}:"] + [f"  {line}" for line in error.errors])
     click.echo(json.dumps(report.data, indent=2) if as_json else report.text)
+
+
+def offer_rate(text: str):
+    """Read an offered rate as an exact Decimal, or exit 2 naming the option."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        rate = Decimal(text)
+    except InvalidOperation:
+        rate = None
+    if rate is None or not rate.is_finite() or rate < 0:
+        fail(f"--offer: {text!r} must be a rate of at least 0, such as 0.30")
+    return rate
+
+
+def upgrade_scenario(scenario) -> None:
+    """Print a method-1 scenario as method 2 on stdout; list what changes on stderr."""
+    from workbench.engine.contract import ContractScenario, upgrade
+
+    if isinstance(scenario, ContractScenario):
+        fail("--upgrade: the file is method 2 already")
+    upgraded = upgrade(scenario)
+    click.echo(upgraded.text, nl=False)
+    click.echo("Method 2 changes these figures (one contract year, no trends, no lag):", err=True)
+    for line in upgraded.changes or ["none"]:
+        click.echo(f"  {line}", err=True)
 
 
 @cli.command("render")
@@ -222,6 +272,11 @@ def render_command(
     )
 
     scenario = read_scenario_file(scenario_file)
+    if scenario.method != 1:
+        fail(
+            f"workbench render: {scenario_file} is a method-{scenario.method} scenario; documents "
+            "are rendered from method-1 scenarios (examples/method-1/)"
+        )
     try:
         request = build_document_request(db.session, kind, stakeholders, prepared_by)
         artifact, created = generate_document(db.session, scenario, request)

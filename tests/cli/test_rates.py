@@ -10,7 +10,7 @@ from tests.engine.section5 import COHORT, PROGRAM, column, shown_figures
 from workbench.cli import cli
 from workbench.engine import PAYMENT_MODELS
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "method-1"
 WORKED_EXAMPLE = EXAMPLES / "worked-example.yaml"
 
 

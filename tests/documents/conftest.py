@@ -16,7 +16,7 @@ from workbench.services.documents import get_library_snapshot
 from workbench.services.library import load_library
 from workbench.services.library_files import read_library
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "method-1"
 ISSUED = date(2026, 11, 23)
 
 

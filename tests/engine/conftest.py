@@ -11,7 +11,7 @@ import pytest
 from tests.engine.section5 import COHORT_SAVINGS
 from workbench.engine import Scenario, monte_carlo, parse_scenario, scenario_from_text
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "method-1"
 
 Variant = Callable[..., dict[str, Any]]
 
@@ -31,18 +31,7 @@ def worked(worked_text: str) -> Scenario:
 @pytest.fixture
 def variant(worked: Scenario) -> Variant:
     """Return a function that copies the worked example's data with dotted paths set or removed."""
-
-    def make(changes: Mapping[str, object] | None = None, remove: Iterable[str] = ()) -> dict:
-        data = copy.deepcopy(worked.model_dump(mode="json"))
-        for path, value in (changes or {}).items():
-            parent, key = _parent(data, path)
-            parent[key] = value
-        for path in remove:
-            parent, key = _parent(data, path)
-            del parent[key]
-        return data
-
-    return make
+    return variant_of(worked)
 
 
 @pytest.fixture
@@ -75,3 +64,37 @@ def _parent(data: dict[str, Any], path: str) -> tuple[Any, Any]:
         target = target[int(key)] if isinstance(target, list) else target[key]
     last = keys[-1]
     return target, int(last) if isinstance(target, list) else last
+
+
+@pytest.fixture(scope="session")
+def contract_worked_text() -> str:
+    """The method-2 worked example of RATE_METHOD_2.md section 10."""
+    return (EXAMPLES.parent / "worked-example.yaml").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def contract_worked(contract_worked_text: str) -> Scenario:
+    """The method-2 worked example, parsed."""
+    return scenario_from_text(contract_worked_text)
+
+
+@pytest.fixture
+def variant2(contract_worked: Scenario) -> Variant:
+    """Return a function that copies the method-2 worked example's data with paths changed."""
+    return variant_of(contract_worked)
+
+
+def variant_of(scenario: Scenario) -> Variant:
+    """Return a function that copies a scenario's data with dotted paths set or removed."""
+
+    def make(changes: Mapping[str, object] | None = None, remove: Iterable[str] = ()) -> dict:
+        data = copy.deepcopy(scenario.model_dump(mode="json"))
+        for path, value in (changes or {}).items():
+            parent, key = _parent(data, path)
+            parent[key] = value
+        for path in remove:
+            parent, key = _parent(data, path)
+            del parent[key]
+        return data
+
+    return make

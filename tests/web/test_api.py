@@ -12,7 +12,7 @@ from tests.web.test_organizations import library  # noqa: F401 (fixture)
 from workbench.cli import cli
 from workbench.models import Offer
 
-WORKED = Path(__file__).resolve().parents[2] / "examples" / "worked-example.yaml"
+WORKED = Path(__file__).resolve().parents[2] / "examples" / "method-1" / "worked-example.yaml"
 
 
 def issue_token(web, role: str) -> str:

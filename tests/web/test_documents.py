@@ -16,7 +16,7 @@ from workbench.models.enums import DocumentStatus
 from workbench.services.documents import build_document_request, generate_document
 
 CENT = Decimal("0.01")
-WORKED = Path(__file__).resolve().parents[2] / "examples" / "worked-example.yaml"
+WORKED = Path(__file__).resolve().parents[2] / "examples" / "method-1" / "worked-example.yaml"
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from workbench.documents.environment import money, percent
 from workbench.models import AuditEvent, Negotiation, Offer, Organization, Scenario
 from workbench.models.enums import OfferSide, OrganizationKind, PaymentModel
 
-WORKED = Path(__file__).resolve().parents[2] / "examples" / "worked-example.yaml"
+WORKED = Path(__file__).resolve().parents[2] / "examples" / "method-1" / "worked-example.yaml"
 
 
 class FormReader(HTMLParser):

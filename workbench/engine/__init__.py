@@ -1,12 +1,14 @@
-"""The rate engine: rate method 1 in pure Python and Decimal, with no Flask, database or I/O.
+"""The rate engine: rate methods 1 and 2 in pure Python and Decimal; no Flask, database or I/O.
 
-See shared/design/RATE_METHOD.md. Callers read files; the engine parses text and mappings.
+Method 1 (docs/rate-method-1.md) is exported here; method 2 (docs/rate-method-2.md) from
+`workbench.engine.contract`. `parse_scenario` reads either, by its `method` field. Callers read
+files; the engine parses text and mappings.
 """
 
 from .errors import ScenarioError, ScenarioFileError
 from .evaluate import compare, evaluate
 from .montecarlo import Distribution, HistogramBin, MonteCarlo, Percentiles, monte_carlo
-from .parse import parse_scenario, scenario_from_text, scenario_to_dict
+from .parse import AnyScenario, parse_scenario, scenario_from_text, scenario_to_dict
 from .report import (
     format_breakeven,
     format_comparison,
@@ -24,6 +26,7 @@ __all__ = [
     "METHOD_VERSION",
     "PAYMENT_MODELS",
     "RATE_CODES",
+    "AnyScenario",
     "Comparison",
     "Distribution",
     "Evaluation",

@@ -12,6 +12,7 @@ from .schema import METHOD_VERSION, PAYMENT_MODELS, Scenario
 
 def evaluate(scenario: Scenario, model: str | None = None) -> Evaluation:
     """Evaluate the scenario under its payment model, or under the one named."""
+    require_method_1(scenario)
     chosen = chosen_model(scenario, model)
     with engine_context():
         program, payers, focus = _figures(scenario)
@@ -28,6 +29,7 @@ def evaluate(scenario: Scenario, model: str | None = None) -> Evaluation:
 
 def compare(scenario: Scenario) -> Comparison:
     """Evaluate the scenario under every payment model."""
+    require_method_1(scenario)
     with engine_context():
         program, payers, focus = _figures(scenario)
         models = {model: model_result(scenario, model, focus) for model in PAYMENT_MODELS}
@@ -39,6 +41,18 @@ def compare(scenario: Scenario) -> Comparison:
         models=models,
         warnings=scenario_warnings(scenario),
     )
+
+
+def require_method_1(scenario: object) -> None:
+    """Refuse a scenario of another method: its figures would look right and mean something else."""
+    method = getattr(scenario, "method", None)
+    if method != METHOD_VERSION:
+        raise ScenarioError(
+            [
+                f"method: {method} is not method 1; method-2 scenarios are evaluated by "
+                "workbench.engine.contract (`workbench rates` reads both)"
+            ]
+        )
 
 
 def chosen_model(scenario: Scenario, model: str | None) -> str:

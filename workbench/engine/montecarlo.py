@@ -17,7 +17,7 @@ from .vectorised import float_values, outcomes
 PERCENTILES = (10, 50, 90)
 HISTOGRAM_BINS = 30
 # Float sums carry noise in their last digits: within a millionth of a threshold counts as on it.
-_NOISE = 1e-6
+NOISE = 1e-6
 # Twelve significant digits keep the cents of any realistic figure and let a half-cent tie round
 # as the Decimal engine rounds it.
 _SIGNIFICANT = ".12g"
@@ -76,24 +76,24 @@ def monte_carlo(
 ) -> MonteCarlo:
     """Draw the uncertain inputs and report percentiles and the chance of a loss."""
     chosen = chosen_model(scenario, model)
-    _check_run(draws, seed)
+    check_run(draws, seed)
     triangles = distributions_for(scenario, distributions)
     rng = np.random.default_rng(seed)
     values = float_values(scenario)
     for triangle in triangles:
-        values[triangle.input] = _draw(rng, triangle, draws)
+        values[triangle.input] = draw(rng, triangle, draws)
     result = outcomes(scenario, chosen, values, draws)
     return MonteCarlo(
         model=chosen,
         draws=draws,
         seed=seed,
         distributions=tuple(triangles),
-        provider_net=_percentiles(result.provider_net),
-        proposed_pmpm=_percentiles(result.proposed_pmpm),
-        payer_roi=_percentiles(result.payer_roi),
-        probability_provider_net_negative=_share(result.provider_net < -_NOISE, draws),
-        probability_payer_roi_below_one=_share(result.payer_roi < 1 - _NOISE, draws),
-        provider_net_histogram=_histogram(result.provider_net),
+        provider_net=percentiles(result.provider_net),
+        proposed_pmpm=percentiles(result.proposed_pmpm),
+        payer_roi=percentiles(result.payer_roi),
+        probability_provider_net_negative=share(result.provider_net < -NOISE, draws),
+        probability_payer_roi_below_one=share(result.payer_roi < 1 - NOISE, draws),
+        provider_net_histogram=histogram(result.provider_net),
     )
 
 
@@ -102,7 +102,7 @@ def distributions_for(
 ) -> list[Distribution]:
     """Read the given (low, mode, high) triangles, or spread the default inputs 20% either side."""
     if distributions is None:
-        return [_around(field) for field in resolve_inputs(scenario, DEFAULT_INPUTS)]
+        return [around(field) for field in resolve_inputs(scenario, DEFAULT_INPUTS)]
     fields = resolve_inputs(scenario, distributions)
     return [
         Distribution(field.name, *field.given(numbers, ("low", "mode", "high")))
@@ -110,7 +110,8 @@ def distributions_for(
     ]
 
 
-def _check_run(draws: int, seed: int) -> None:
+def check_run(draws: int, seed: int) -> None:
+    """Refuse a draw count or seed that is not a whole number in range."""
     problems = []
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
         problems.append("draws: must be a whole number of at least 1")
@@ -120,40 +121,44 @@ def _check_run(draws: int, seed: int) -> None:
         raise ScenarioError(problems)
 
 
-def _around(field: Input) -> Distribution:
+def around(field: Input) -> Distribution:
+    """Spread an input 20% either side of its value."""
     low, high = field.spread()
     return Distribution(field.name, low, field.value, high)
 
 
-def _draw(rng: np.random.Generator, triangle: Distribution, draws: int) -> np.ndarray:
+def draw(rng: np.random.Generator, triangle: Distribution, draws: int) -> np.ndarray:
+    """Draw from a triangle; a degenerate one gives its mode every time."""
     if triangle.low == triangle.high:
         return np.full(draws, float(triangle.mode))
     return rng.triangular(float(triangle.low), float(triangle.mode), float(triangle.high), draws)
 
 
-def _percentiles(figures: np.ndarray) -> Percentiles:
+def percentiles(figures: np.ndarray) -> Percentiles:
+    """Return P10, P50 and P90 of the draws where the figure is defined."""
     defined = figures[np.isfinite(figures)]
     if defined.size == 0:
         return Percentiles(None, None, None)
-    return Percentiles(*(_decimal(x) for x in np.percentile(defined, PERCENTILES)))
+    return Percentiles(*(as_decimal(x) for x in np.percentile(defined, PERCENTILES)))
 
 
-def _histogram(figures: np.ndarray) -> tuple[HistogramBin, ...]:
+def histogram(figures: np.ndarray) -> tuple[HistogramBin, ...]:
     """Count the draws in equal-width bins, for the distribution chart."""
     defined = figures[np.isfinite(figures)]
     if defined.size == 0:
         return ()
     counts, edges = np.histogram(defined, bins=HISTOGRAM_BINS)
     return tuple(
-        HistogramBin(_decimal(low), _decimal(high), int(count))
+        HistogramBin(as_decimal(low), as_decimal(high), int(count))
         for low, high, count in zip(edges[:-1], edges[1:], counts, strict=True)
     )
 
 
-def _decimal(figure: float) -> Decimal:
+def as_decimal(figure: float) -> Decimal:
     return Decimal(format(figure, _SIGNIFICANT))
 
 
-def _share(hits: np.ndarray, draws: int) -> Decimal:
+def share(hits: np.ndarray, draws: int) -> Decimal:
+    """Return the share of the draws that hit, as a Decimal."""
     with engine_context():
         return Decimal(int(np.count_nonzero(hits))) / Decimal(draws)

@@ -50,13 +50,13 @@ def format_evaluation(evaluation: Evaluation) -> str:
     """Lay an evaluation out as text tables."""
     data = evaluation_json(evaluation)
     result = data["result"]
-    rows = [[LABELS[name], _grouped(result[name])] for name in _FIGURES if result[name] is not None]
-    return _blocks(
-        _title(evaluation.scenario, f"{result['model']}, focus payer {result['focus_payer']}"),
+    rows = [[LABELS[name], grouped(result[name])] for name in _FIGURES if result[name] is not None]
+    return text_blocks(
+        title_line(evaluation.scenario, f"{result['model']}, focus payer {result['focus_payer']}"),
         _program_table(data["program"]),
         _payers_table(data["payers"]),
-        _table(["figure", "value"], rows),
-        _warnings(data["warnings"]),
+        text_table(["figure", "value"], rows),
+        warnings_block(data["warnings"]),
     )
 
 
@@ -65,18 +65,18 @@ def format_comparison(comparison: Comparison) -> str:
     data = comparison_json(comparison)
     models = data["models"]
     rows = [
-        [LABELS[name], *(_grouped(figures[name]) for figures in models.values())]
+        [LABELS[name], *(grouped(figures[name]) for figures in models.values())]
         for name in _FIGURES
     ]
-    return _blocks(
-        _title(
+    return text_blocks(
+        title_line(
             comparison.scenario,
             f"all payment models, focus payer {comparison.scenario.focus_payer}",
         ),
         _program_table(data["program"]),
         _payers_table(data["payers"]),
-        _table(["figure", *models], rows),
-        _warnings(data["warnings"]),
+        text_table(["figure", *models], rows),
+        warnings_block(data["warnings"]),
     )
 
 
@@ -84,20 +84,20 @@ def format_tornado(tornado: Tornado) -> str:
     """Lay a tornado out as a table, largest swing first."""
     data = tornado_json(tornado)
     keys = ("low", "high", "output_low", "output_high", "swing")
-    rows = [[bar["input"], *(_grouped(bar[key]) for key in keys)] for bar in data["bars"]]
+    rows = [[bar["input"], *(grouped(bar[key]) for key in keys)] for bar in data["bars"]]
     header = ["input", "low", "high", "output at low", "output at high", "swing"]
     title = (
         f"Tornado of {LABELS[tornado.output]} under {tornado.model} "
-        f"(base {_grouped(data['base_output'])})"
+        f"(base {grouped(data['base_output'])})"
     )
-    return _blocks(title, _table(header, rows))
+    return text_blocks(title, text_table(header, rows))
 
 
 def format_monte_carlo(simulation: MonteCarlo) -> str:
     """Lay a Monte Carlo run out as percentile and distribution tables."""
     data = monte_carlo_json(simulation)
     spread = [
-        [LABELS[name], *(_grouped(data[name][p]) for p in ("p10", "p50", "p90"))]
+        [LABELS[name], *(grouped(data[name][p]) for p in ("p10", "p50", "p90"))]
         for name in ("provider_net", "proposed_pmpm", "payer_roi")
     ]
     chances = [
@@ -105,19 +105,19 @@ def format_monte_carlo(simulation: MonteCarlo) -> str:
         ["P(payer ROI < 1)", data["probability_payer_roi_below_one"]],
     ]
     ends = ("low", "mode", "high")
-    inputs = [[d["input"], *(_grouped(d[end]) for end in ends)] for d in data["distributions"]]
-    return _blocks(
+    inputs = [[d["input"], *(grouped(d[end]) for end in ends)] for d in data["distributions"]]
+    return text_blocks(
         f"Monte Carlo under {simulation.model}: {simulation.draws:,} draws, seed {simulation.seed}",
-        _table(["figure", "P10", "P50", "P90"], spread),
-        _table(["probability", "value"], chances),
-        _table(["input (triangular)", "low", "mode", "high"], inputs),
+        text_table(["figure", "P10", "P50", "P90"], spread),
+        text_table(["probability", "value"], chances),
+        text_table(["input (triangular)", "low", "mode", "high"], inputs),
     )
 
 
 def format_breakeven(scenario: Scenario, caseload: int | None, model: str | None = None) -> str:
     """Say the break-even caseload per FTE next to the scenario's own."""
     chosen = chosen_model(scenario, model)
-    current = _grouped(str(scenario.program.caseload_per_fte))
+    current = grouped(str(scenario.program.caseload_per_fte))
     if caseload is None:
         found = f"none up to {BREAKEVEN_MAX_CASELOAD:,} patients per FTE"
     else:
@@ -125,30 +125,34 @@ def format_breakeven(scenario: Scenario, caseload: int | None, model: str | None
     return f"Break-even caseload under {chosen}: {found} (scenario: {current})"
 
 
-def _title(scenario: Scenario, subject: str) -> str:
+def title_line(scenario: Scenario, subject: str) -> str:
+    """Name the scenario, its method and what the table shows."""
     return f"{scenario.name}\nRate method {scenario.method}, {subject}"
 
 
 def _program_table(program: dict[str, str | None]) -> str:
-    rows = [[LABELS[name], _grouped(program[name])] for name in PROGRAM_FIELDS]
-    return _table(["program", "value"], rows)
+    rows = [[LABELS[name], grouped(program[name])] for name in PROGRAM_FIELDS]
+    return text_table(["program", "value"], rows)
 
 
 def _payers_table(payers: list[dict[str, str | None]]) -> str:
     figures = [name for name in PAYER_FIELDS if name != "name"]
-    rows = [[str(payer["name"]), *(_grouped(payer[name]) for name in figures)] for payer in payers]
-    return _table([LABELS[name] for name in PAYER_FIELDS], rows)
+    rows = [[str(payer["name"]), *(grouped(payer[name]) for name in figures)] for payer in payers]
+    return text_table([LABELS[name] for name in PAYER_FIELDS], rows)
 
 
-def _warnings(warnings: list[str]) -> str:
+def warnings_block(warnings: list[str]) -> str:
+    """List the warnings under a heading, or nothing when there are none."""
     return "\n".join(["Warnings", *(f"- {warning}" for warning in warnings)]) if warnings else ""
 
 
-def _grouped(figure: str | None) -> str:
+def grouped(figure: str | None) -> str:
+    """Show a figure with thousands separators, or a dash when there is none."""
     return NONE if figure is None else f"{Decimal(figure):,}"
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Lay rows out in columns: the first left-aligned, the figures right-aligned."""
     lines = [list(header), *map(list, rows)]
     widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
     text = [
@@ -161,5 +165,6 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join([text[0], "-" * len(text[0]), *text[1:]])
 
 
-def _blocks(*blocks: str) -> str:
+def text_blocks(*blocks: str) -> str:
+    """Join the non-empty blocks with a blank line between them."""
     return "\n\n".join(block for block in blocks if block) + "\n"

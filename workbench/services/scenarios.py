@@ -279,6 +279,13 @@ def create_copy(session: Session, scenario_id: int, user: User) -> Scenario:
 def create_scenario_from_text(session: Session, text: str, user: User) -> Scenario:
     """Read a scenario file (YAML or JSON) and save it; a bad file raises the engine's error."""
     scenario = engine.scenario_from_text(text)
+    if scenario.method != engine.METHOD_VERSION:
+        raise engine.ScenarioError(
+            [
+                f"method: the scenario pages read method-1 files; this is method {scenario.method}"
+                " (`workbench rates` reads it)"
+            ]
+        )
     return create_scenario(session, engine.scenario_to_dict(scenario), user)
 
 

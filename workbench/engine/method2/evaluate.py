@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ..checks import scenario_warnings
 from ..constraints import not_one_of
-from ..decimals import ZERO, plain, ratio
+from ..decimals import ZERO, money, plain, ratio
 from ..errors import ScenarioError
 from ..schema import PAYMENT_MODELS
 from .arithmetic import contract_context, present_value, quote, ratio_or_none
@@ -265,6 +265,12 @@ def _warnings(scenario: ContractScenario, results) -> tuple[str, ...]:
     for result in results:
         if result.model != "total_cost_of_care":
             continue
+        if result.zone is not None and result.zone.proposed < result.zone.walk_away:
+            warnings.append(
+                f"total_cost_of_care: the level PMPM {money(result.zone.proposed)} is below our "
+                f"walk-away of {money(result.zone.walk_away)}: the proposal counts on shared "
+                "savings to break even"
+            )
         for year in result.years:
             if year.credible_msr is not None and msr < year.credible_msr:
                 warnings.append(

@@ -1,0 +1,1 @@
+"""Rate method 2: the modules behind workbench.engine.contract (import from there)."""

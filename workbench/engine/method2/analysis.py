@@ -1,0 +1,188 @@
+"""Section 7 of rate method 2: terms fixed, outcomes uncertain.
+
+One definition of the uncertain inputs serves every analysis: the scenario's `uncertainty`
+triangles, or the default inputs 20% either side (savings from half their value below zero to
+twice it, since published intervals reach below zero). Monte Carlo draws them; both tornados
+swing each between its low and high end.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+
+from ..decimals import ZERO
+from ..inputs import SAVINGS_AMOUNT, Input, canonical_name, numeric_inputs, resolve_inputs
+from ..montecarlo import (
+    NOISE,
+    Distribution,
+    HistogramBin,
+    Percentiles,
+    check_run,
+    draw,
+    histogram,
+    percentiles,
+    share,
+)
+from ..parse import with_values
+from ..sensitivity import BREAKEVEN_MAX_CASELOAD, DEFAULT_INPUTS, TornadoBar
+from ..vectorised import float_values
+from .arithmetic import contract_context
+from .evaluate import chosen_model, evaluate, outcome
+from .results import FixedTerms
+from .schema import ContractScenario
+from .vectorised import term_outcomes
+
+# Float figures near zero are checked again in Decimal; a cent covers float noise many times over.
+_FLOAT_SLACK = 0.01
+ASK = "ask"
+MARGIN = "margin"
+
+
+@dataclass(frozen=True, slots=True)
+class ContractMonteCarlo:
+    """The spread of the contract's outcomes over many draws, with the terms held."""
+
+    model: str
+    draws: int
+    seed: int
+    distributions: tuple[Distribution, ...]
+    level_rate: Decimal
+    provider_net: Percentiles
+    payer_net_savings: Percentiles
+    payer_roi: Percentiles
+    probability_provider_net_negative: Decimal
+    probability_payer_roi_below_one: Decimal
+    provider_net_histogram: tuple[HistogramBin, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ContractTornado:
+    """One-at-a-time swings: what moves our ask (re-solved) or our margin once signed (held).
+
+    `output` is the level PMPM (level case rate under bundled) for the ask, PV provider net for
+    the margin. Bars come largest swing first.
+    """
+
+    model: str
+    kind: str
+    output: str
+    base_output: Decimal
+    bars: tuple[TornadoBar, ...]
+
+
+def uncertain_inputs(scenario: ContractScenario) -> list[Distribution]:
+    """Return the triangles every analysis of the scenario uses."""
+    if scenario.uncertainty:
+        fields = resolve_inputs(scenario, scenario.uncertainty)
+        return [
+            Distribution(field.name, *triangle)
+            for field, triangle in zip(fields, scenario.uncertainty.values(), strict=True)
+        ]
+    savings = canonical_name(scenario, SAVINGS_AMOUNT)
+    return [
+        _savings_triangle(field) if field.name == savings else _spread(field)
+        for field in resolve_inputs(scenario, DEFAULT_INPUTS)
+    ]
+
+
+def monte_carlo(
+    scenario: ContractScenario, model: str | None = None, draws: int = 10_000, seed: int = 0
+) -> ContractMonteCarlo:
+    """Draw the uncertain inputs with the point estimate's terms held; report the spread."""
+    chosen = chosen_model(scenario, model)
+    check_run(draws, seed)
+    point = evaluate(scenario, chosen).result
+    triangles = uncertain_inputs(scenario)
+    known = numeric_inputs(scenario)
+    rng = np.random.default_rng(seed)
+    values = float_values(scenario)
+    for triangle in triangles:
+        drawn = draw(rng, triangle, draws)
+        values[triangle.input] = np.rint(drawn) if known[triangle.input].whole else drawn
+    result = term_outcomes(scenario, point.terms, values, draws)
+    return ContractMonteCarlo(
+        model=chosen,
+        draws=draws,
+        seed=seed,
+        distributions=tuple(triangles),
+        level_rate=point.level_case_rate if chosen == "bundled" else point.level_pmpm,
+        provider_net=percentiles(result.pv_provider_net),
+        payer_net_savings=percentiles(result.pv_payer_net_savings),
+        payer_roi=percentiles(result.payer_roi),
+        probability_provider_net_negative=share(result.pv_provider_net < -NOISE, draws),
+        probability_payer_roi_below_one=share(result.payer_roi < 1 - NOISE, draws),
+        provider_net_histogram=histogram(result.pv_provider_net),
+    )
+
+
+def tornado(
+    scenario: ContractScenario, model: str | None = None, kind: str = MARGIN
+) -> ContractTornado:
+    """Swing each uncertain input to its low and high end and rank what it does to the output."""
+    chosen = chosen_model(scenario, model)
+    point = evaluate(scenario, chosen).result
+    known = numeric_inputs(scenario)
+    if kind == ASK:
+        output = "level_case_rate" if chosen == "bundled" else "level_pmpm"
+        base = getattr(point, output)
+
+        def at(changed: ContractScenario) -> Decimal:
+            return getattr(evaluate(changed, chosen).result, output)
+    else:
+        output, base = "pv_provider_net", point.pv_provider_net
+
+        def at(changed: ContractScenario) -> Decimal:
+            return outcome(changed, point.terms).result.pv_provider_net
+
+    bars = [
+        _bar(
+            known[d.input],
+            d,
+            at(with_values(scenario, {known[d.input]: d.low})),
+            at(with_values(scenario, {known[d.input]: d.high})),
+        )
+        for d in uncertain_inputs(scenario)
+    ]
+    ordered = sorted(bars, key=lambda bar: bar.swing, reverse=True)
+    return ContractTornado(chosen, kind, output, base, tuple(ordered))
+
+
+def breakeven_caseload(scenario: ContractScenario, model: str | None = None) -> int | None:
+    """Find the smallest whole caseload per FTE at which PV provider net >= 0, terms held."""
+    chosen = chosen_model(scenario, model)
+    terms: FixedTerms = evaluate(scenario, chosen).result.terms
+    caseloads = np.arange(1, BREAKEVEN_MAX_CASELOAD + 1)
+    values = float_values(scenario) | {"program.caseload_per_fte": caseloads.astype(float)}
+    net = term_outcomes(scenario, terms, values, caseloads.size).pv_provider_net
+    field = numeric_inputs(scenario)["program.caseload_per_fte"]
+    for caseload in caseloads[net > -_FLOAT_SLACK]:
+        candidate = with_values(scenario, {field: Decimal(int(caseload))})
+        if outcome(candidate, terms).result.pv_provider_net >= 0:
+            return int(caseload)
+    return None
+
+
+def _spread(field: Input) -> Distribution:
+    low, high = field.spread()
+    return Distribution(field.name, low, field.value, high)
+
+
+def _savings_triangle(field: Input) -> Distribution:
+    with contract_context():
+        low, high = sorted((field.value * Decimal("-0.5"), field.value * 2))
+    return Distribution(field.name, field.clipped(low), field.value, field.clipped(high))
+
+
+def _bar(field: Input, triangle: Distribution, at_low: Decimal, at_high: Decimal) -> TornadoBar:
+    with contract_context():
+        swing = abs(at_high - at_low)
+    return TornadoBar(
+        input=field.name,
+        base=field.value,
+        low=triangle.low,
+        high=triangle.high,
+        output_low=at_low,
+        output_high=at_high,
+        swing=swing if swing else ZERO,
+    )
