@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from workbench.engine import compare, monte_carlo, scenario_from_text, scenario_to_dict
-from workbench.engine import contract
+from workbench.engine import compare, contract, monte_carlo, scenario_from_text, scenario_to_dict
 
 FOLDER = Path(__file__).resolve().parents[2] / "examples"
 EXAMPLES = sorted(FOLDER.glob("*.yaml"))
