@@ -14,7 +14,8 @@ from .inputs import Input, with_values_data
 from .method2.schema import METHOD as CONTRACT_METHOD
 from .method2.schema import ContractScenario
 from .method2.uncertainty import uncertainty_problems
-from .schema import Scenario
+from .constraints import not_one_of
+from .schema import KNOWN_METHODS, KNOWN_METHODS_NOUN, Scenario
 
 # A scenario of either method: method 1's single year, or method 2's contract term.
 AnyScenario = Scenario | ContractScenario
@@ -43,8 +44,11 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 def parse_scenario(data: Mapping[str, Any]) -> AnyScenario:
     """Validate a mapping as a scenario of its method, reporting every broken rule at once."""
-    method_2 = isinstance(data, Mapping) and data.get("method") == CONTRACT_METHOD
-    schema = ContractScenario if method_2 else Scenario
+    method = data.get("method") if isinstance(data, Mapping) else None
+    if method is not None and _whole(method) not in KNOWN_METHODS:
+        # Another method's fields would only bury the one error that matters.
+        raise ScenarioError([f"method: {not_one_of(method, KNOWN_METHODS, KNOWN_METHODS_NOUN)}"])
+    schema = ContractScenario if _whole(method) == CONTRACT_METHOD else Scenario
     try:
         scenario = schema.model_validate(data)
     except ValidationError as error:
@@ -52,6 +56,13 @@ def parse_scenario(data: Mapping[str, Any]) -> AnyScenario:
     if isinstance(scenario, ContractScenario) and (problems := uncertainty_problems(scenario)):
         raise ScenarioError(problems)
     return scenario
+
+
+def _whole(value: object) -> int | None:
+    try:
+        return int(str(value)) if not isinstance(value, bool) else None
+    except ValueError:
+        return None
 
 
 def scenario_from_text(text: str) -> AnyScenario:

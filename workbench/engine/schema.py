@@ -11,6 +11,7 @@ from .decimals import ONE, ZERO, engine_context, plain
 
 METHOD_VERSION = 1
 KNOWN_METHODS = (1, 2)
+KNOWN_METHODS_NOUN = "the methods this engine knows"
 PAYMENT_MODELS = ("ffs", "ffs_plus_incentives", "bundled", "total_cost_of_care")
 RATE_CODES = ("99492", "99493", "99494")
 SAVINGS_BASES = ("per_enrolled_month", "percent_of_cohort_tcoc")
@@ -145,7 +146,7 @@ class Scenario(_Section):
     """A whole scenario file: the program, its payers and the terms proposed to one of them."""
 
     method: Annotated[
-        int, Choice((METHOD_VERSION,), "the methods this engine knows", KNOWN_METHODS)
+        int, Choice((METHOD_VERSION,), KNOWN_METHODS_NOUN, KNOWN_METHODS)
     ]
     name: Text
     payment_model: Annotated[str, Choice(PAYMENT_MODELS)]
