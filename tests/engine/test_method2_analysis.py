@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from workbench.engine import ScenarioError, monte_carlo as monte_carlo_1, parse_scenario
+from workbench.engine import ScenarioError, parse_scenario
+from workbench.engine import monte_carlo as monte_carlo_1
 from workbench.engine.contract import (
     ASK,
     MARGIN,

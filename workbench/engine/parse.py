@@ -9,12 +9,12 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from .constraints import not_one_of
 from .errors import ScenarioError, ScenarioFileError
 from .inputs import Input, with_values_data
 from .method2.schema import METHOD as CONTRACT_METHOD
 from .method2.schema import ContractScenario
 from .method2.uncertainty import uncertainty_problems
-from .constraints import not_one_of
 from .schema import KNOWN_METHODS, KNOWN_METHODS_NOUN, Scenario
 
 # A scenario of either method: method 1's single year, or method 2's contract term.

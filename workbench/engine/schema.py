@@ -145,9 +145,7 @@ class Terms(_Section):
 class Scenario(_Section):
     """A whole scenario file: the program, its payers and the terms proposed to one of them."""
 
-    method: Annotated[
-        int, Choice((METHOD_VERSION,), KNOWN_METHODS_NOUN, KNOWN_METHODS)
-    ]
+    method: Annotated[int, Choice((METHOD_VERSION,), KNOWN_METHODS_NOUN, KNOWN_METHODS)]
     name: Text
     payment_model: Annotated[str, Choice(PAYMENT_MODELS)]
     focus_payer: Text
