@@ -143,6 +143,13 @@ def test_render_command_writes_the_pdf_and_refuses_unknown_names(loaded, runner,
     assert unknown_person.exit_code == 2
     assert "commercial_payer" in unknown_person.stderr
 
+    method_2 = str(EXAMPLES.parent / "worked-example.yaml")
+    refused = runner.invoke(
+        cli, ["render", "--scenario", method_2, "--document", "proposal", "--out", str(out)]
+    )
+    assert refused.exit_code == 2
+    assert "is a method-2 scenario; documents are rendered from method-1" in refused.stderr
+
 
 def test_a_render_past_its_limits_fails_cleanly_on_the_command_line(
     loaded, runner, tmp_path, monkeypatch

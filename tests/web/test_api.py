@@ -32,6 +32,21 @@ def scenario_json() -> str:
     return json.dumps(engine.scenario_to_dict(engine.scenario_from_text(WORKED.read_text())))
 
 
+def test_evaluate_reads_a_method_2_file_as_the_cli_does(web, runner):
+    token = issue_token(web, "viewer")
+    method_2 = WORKED.parents[1] / "worked-example.yaml"
+
+    response = web.client.post(
+        "/api/v1/evaluate?compare=1", data=method_2.read_text(), headers=bearer(token)
+    )
+    printed = runner.invoke(cli, ["rates", str(method_2), "--json", "--compare"])
+
+    assert response.status_code == 200
+    assert response.get_json()["method"] == 2
+    assert response.get_json()["models"]["bundled"]["level_case_rate"] == "200.79"
+    assert response.get_json() == json.loads(printed.output)
+
+
 def test_no_token_or_a_wrong_one_is_401(web):
     assert web.client.post("/api/v1/evaluate", data="{}").status_code == 401
     wrong = web.client.get("/api/v1/documents", headers=bearer("not-a-token"))

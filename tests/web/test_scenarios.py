@@ -166,6 +166,10 @@ def test_importing_the_worked_example_saves_the_figures_of_section_5(web, scenar
         ),
         (b"\xff\xfe not text", "not UTF-8"),
         (b"- just\n- a list\n", "must be a mapping"),
+        (
+            (WORKED.parents[1] / "worked-example.yaml").read_bytes(),
+            "method: the scenario pages read method-1 files; this is method 2",
+        ),
     ],
 )
 def test_a_bad_file_is_refused_with_the_engine_s_message_and_nothing_is_saved(
