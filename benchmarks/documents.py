@@ -28,7 +28,7 @@ from workbench.services.documents import generate_document, get_library_snapshot
 from workbench.services.setup import initialise
 
 ROOT = Path(__file__).resolve().parents[1]
-SCENARIO = ROOT / "examples" / "worked-example.yaml"
+SCENARIO = ROOT / "examples" / "method-1" / "worked-example.yaml"
 REQUEST = DocumentRequest("proposal", ("commercial_payer",), "Riverside Primary Care", date.today())
 RUNS = 7
 
