@@ -16,7 +16,7 @@ from workbench.services.library import load_library
 from workbench.services.library_files import read_library
 
 EXPECTED = [
-    ("milliman_2014_savings_pct", Decimal("0.05"), Decimal("0.10")),
+    ("milliman_2014_savings_pct", Decimal("0.09"), Decimal("0.16")),
     ("milliman_2017_savings_pct", Decimal("0.09"), Decimal("0.17")),
     ("missouri_cmhc_health_homes", Decimal("0.081"), Decimal("0.081")),
 ]

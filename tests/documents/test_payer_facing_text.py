@@ -39,6 +39,10 @@ IDENTIFIER_FIELDS = {
     "direction",
     "domain_weights",
     "rates",
+    "design",
+    "interval",
+    "status",
+    "basis",
 }
 PAYER_FACING = [
     ("proposal", ("commercial_payer",)),

@@ -59,8 +59,8 @@ def test_a_profile_page_orders_the_nine_weights_and_shows_objections(web, librar
     assert weights[0] == "Health care savings"  # weighted 1.0 in commercial_payer.yaml
     assert weights[-1] == "Billing expertise"  # weighted 0.1
     assert "The savings studies are twenty years old" in page  # an objection
-    assert "a 2023 AJMC study of code-funded CoCM" in page  # its response
-    assert 'href="/library/evidence/impact_2002"' in page  # its evidence, linked
+    assert "The newest data are from our setting (AJMC 2023" in page  # its response
+    assert 'href="/library/evidence/ajmc_2023_total_cost"' in page  # its evidence, linked
     assert "Fee-for-service plus quality incentives" in page  # a favoured model, named
     assert "Emergency department visits per 1,000 members per year" in page  # a metric, named
     assert web.get("/library/profiles/nobody").status_code == 404
@@ -98,8 +98,8 @@ def test_an_evidence_page_shows_the_full_citation_and_note(web, library):
     page = web.get("/library/evidence/impact_2002").get_data(as_text=True)
 
     assert "Long-term cost effects of collaborative care for late-life depression" in page
-    assert "$3,363 lower over 48 months = $70.06 a month" in page
-    assert "$ PMPM" in page
+    assert "$3,363 over 48 months = $70.06 a month net" in page
+    assert "$ per patient" in page
     assert web.get("/library/evidence/no_such_study").status_code == 404
 
 

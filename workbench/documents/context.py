@@ -72,6 +72,7 @@ class Citation:
     study: str
     citation: str
     effect: str
+    caution: str | None  # printed with the effect: its significance, interval or limits
     population: str
     year: int | None
     stance: str
@@ -297,27 +298,29 @@ def _number_citations(
 
     Each stakeholder's chosen evidence comes first, then what backs their objections, then what
     speaks to their heaviest domains; one piece of counter-evidence is always cited, since a
-    payer's analyst will bring it anyway.
+    payer's analyst will bring it anyway. Only items checked against their primary source are
+    cited: a figure that could not be verified never reaches a document.
     """
     keys: list[str] = []
     for profile in profiles:
         keys += profile.evidence_focus
         keys += [key for _, _, evidence in profile.objections for key in evidence]
         keys += [item.key for item in _domain_evidence(profile, library)]
-    keys += [item.key for item in library.evidence if item.stance != "supports"][:1]
-    ordered = list(dict.fromkeys(key for key in keys if _known(library, key)))
+    keys += [item.key for item in _citable(library) if item.stance != "supports"][:1]
+    citable = {item.key for item in _citable(library)}
+    ordered = list(dict.fromkeys(key for key in keys if key in citable))
     return {key: number for number, key in enumerate(ordered, start=1)}
 
 
-def _known(library: LibrarySnapshot, key: str) -> bool:
-    return any(item.key == key for item in library.evidence)
+def _citable(library: LibrarySnapshot) -> list[EvidenceInfo]:
+    return [item for item in library.evidence if item.verified]
 
 
 def _domain_evidence(profile: ProfileInfo, library: LibrarySnapshot) -> list[EvidenceInfo]:
     top = [key for key, _ in _ordered_weights(profile)[:TOP_DOMAINS]]
     return [
         item
-        for item in library.evidence
+        for item in _citable(library)
         if item.stance == "supports" and item.kind == "published" and item.domains[0] in top[:2]
     ][:3]
 
@@ -379,6 +382,7 @@ def _citation(number: int, item: EvidenceInfo) -> Citation:
         item.study,
         item.citation,
         item.effect,
+        item.caution,
         item.population,
         item.year,
         item.stance,

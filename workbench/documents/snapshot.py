@@ -24,6 +24,8 @@ class EvidenceInfo:
     year: int | None
     population: str
     effect: str
+    caution: str | None  # travels with the effect wherever it is printed
+    verified: bool  # checked against its primary source; only verified items are cited
     stance: str
     kind: str
     domains: tuple[str, ...]

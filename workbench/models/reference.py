@@ -1,6 +1,6 @@
 """Reference library: value domains, evidence, billing codes, measures, integration models."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, Column, ForeignKey, Numeric, String, Table, Text
@@ -71,16 +71,30 @@ class EvidenceItem(LoadedFromFile, Timestamped, Versioned, ModelBase):
     citation: Mapped[str] = mapped_column(Text)
     year: Mapped[int | None]
     population: Mapped[str] = mapped_column(Text)
+    setting: Mapped[str | None] = mapped_column(Text)
+    design: Mapped[str | None] = mapped_column(String(32))
+    horizon_months: Mapped[int | None]
     effect_value: Mapped[Decimal | None] = mapped_column(Numeric(16, 4))
     effect_low: Mapped[Decimal | None] = mapped_column(Numeric(16, 4))
     effect_high: Mapped[Decimal | None] = mapped_column(Numeric(16, 4))
     effect_unit: Mapped[str] = mapped_column(String(32))
     effect_description: Mapped[str] = mapped_column(Text)
+    effect_interval: Mapped[str | None] = mapped_column(String(8))
+    effect_net_of_program_cost: Mapped[bool | None]
+    effect_caution: Mapped[str | None] = mapped_column(Text)
     follow_up_years: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     source_pages: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[EvidenceKind]
     stance: Mapped[Stance]
     note: Mapped[str | None] = mapped_column(Text)
+    # Checked against its primary source (verified, with the DOI or address and the date) or not,
+    # and why. Only verified items are cited in documents a payer reads.
+    verification_status: Mapped[str] = mapped_column(String(16), default="unverified")
+    verified_source: Mapped[str | None] = mapped_column(Text)
+    checked_on: Mapped[date | None]
+    verification_note: Mapped[str | None] = mapped_column(Text)
+    # Rate method 2's savings inputs this study supports (library_schema.SavingsPreset), or None.
+    savings_preset: Mapped[dict | None] = mapped_column(JSON)
     deleted_at: Mapped[datetime | None]
     domains: Mapped[list[ValueDomain]] = relationship(secondary=evidence_domains)
 
@@ -111,6 +125,9 @@ class QualityMeasure(LoadedFromFile, ModelBase):
     name: Mapped[Name]
     program: Mapped[str] = mapped_column(String(32))
     abbreviation: Mapped[str | None] = mapped_column(String(16))
+    steward: Mapped[str | None] = mapped_column(String(120))
+    year: Mapped[int | None]
+    source: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str] = mapped_column(Text)
     numerator: Mapped[str] = mapped_column(Text)
     denominator: Mapped[str] = mapped_column(Text)

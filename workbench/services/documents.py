@@ -389,6 +389,8 @@ def _evidence_info(item: EvidenceItem) -> EvidenceInfo:
         year=item.year,
         population=item.population,
         effect=item.effect_description,
+        caution=item.effect_caution,
+        verified=item.verification_status == "verified",
         stance=str(item.stance),
         kind=str(item.kind),
         domains=tuple(d.key for d in item.domains),

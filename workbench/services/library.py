@@ -9,6 +9,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
@@ -151,13 +152,28 @@ def _sync_metrics(session: Session, domain: ValueDomain, entry: BaseModel) -> No
 
 
 def _evidence_values(item: BaseModel, domains: dict[str, ValueDomain]) -> dict[str, Any]:
-    effect = item.effect
-    return item.model_dump(exclude={"effect", "domains"}) | {
+    effect, verification = item.effect, item.verification
+    preset = item.savings_preset
+    months = item.horizon_months
+    return item.model_dump(
+        exclude={"effect", "domains", "verification", "savings_preset", "horizon_months"}
+    ) | {
+        "horizon_months": months,
+        # The pages and the local-evidence form still speak in years of follow-up.
+        "follow_up_years": None if months is None else Decimal(months) / 12,
         "effect_value": effect.value,
         "effect_low": effect.low,
         "effect_high": effect.high,
         "effect_unit": effect.unit,
+        "effect_interval": effect.interval,
+        "effect_net_of_program_cost": effect.net_of_program_cost,
         "effect_description": effect.description,
+        "effect_caution": effect.caution,
+        "verification_status": verification.status,
+        "verified_source": verification.source,
+        "checked_on": verification.checked,
+        "verification_note": verification.why,
+        "savings_preset": None if preset is None else preset.model_dump(mode="json"),
         "domains": [domains[key] for key in item.domains],
     }
 

@@ -61,6 +61,24 @@ class Domain(Entry):
     metrics: list[Metric] = Field(min_length=1)
 
 
+# Study designs, strongest first: what a payer's analyst asks before reading the effect.
+DESIGNS = (
+    "systematic_review",
+    "randomized_trial",
+    "stepped_wedge_evaluation",
+    "matched_cohort",
+    "uncontrolled_before_after",
+    "cross_sectional",
+    "actuarial_projection",
+    "secondary_summary",
+    "vendor_report",
+)
+Design = Literal[DESIGNS]  # type: ignore[valid-type]
+# A verified source is a DOI (10.xxxx/...) or a web address the figure was read at.
+SourceRef = Annotated[str, StringConstraints(pattern=r"^(10\.\d{4,9}/\S+|https?://\S+)$")]
+Months = Annotated[int, Field(ge=0, le=240)]
+
+
 class Effect(Entry):
     value: Decimal | None
     low: Decimal | None = None
@@ -78,7 +96,13 @@ class Effect(Entry):
         "count",
         "percent_of_patients",
     ]
+    # What low and high are: a 95% confidence interval, a reported range, or absent.
+    interval: Literal["ci95", "range", "none"]
+    # Whether a cost effect already subtracts what the program itself cost (null: not a cost).
+    net_of_program_cost: bool | None
     description: Text
+    # The caution that travels with the figure wherever it is printed (significance, interval).
+    caution: str | None = None
 
     @model_validator(mode="after")
     def has_a_figure(self) -> "Effect":
@@ -86,6 +110,63 @@ class Effect(Entry):
             raise ValueError("give a value, or both low and high")
         if self.low is not None and self.high is not None and self.low > self.high:
             raise ValueError("low must not be greater than high")
+        bounded = self.low is not None and self.high is not None
+        if self.interval == "none" and (self.low is not None or self.high is not None):
+            raise ValueError("interval: 'none' takes no low or high; say 'ci95' or 'range'")
+        if self.interval != "none" and not bounded:
+            raise ValueError(f"interval: '{self.interval}' needs both low and high")
+        return self
+
+
+class Verification(Entry):
+    """Whether the figure was found in its primary source, where, and when; or why not."""
+
+    status: Literal["verified", "unverified"]
+    source: SourceRef | None = None
+    checked: date
+    why: str | None = None
+
+    @model_validator(mode="after")
+    def says_where_or_why(self) -> "Verification":
+        if self.status == "verified" and self.source is None:
+            raise ValueError("source: a verified item needs its DOI or address")
+        if self.status == "unverified" and not (self.why or "").strip():
+            raise ValueError("why: say why the item could not be verified")
+        return self
+
+
+class SavingsPreset(Entry):
+    """Rate method 2's savings inputs as this study supports them (RATE_METHOD_2 sections 1, 4).
+
+    The amount is gross of program cost, per treated patient per month of effect; the triangle
+    (low, mode, high) comes from the study's interval, and its mode is the amount itself.
+    """
+
+    basis: Literal["per_treated_month", "percent_of_cohort_tcoc"]
+    amount_per_treated_month: Decimal | None = None
+    percent_of_cohort_tcoc: Decimal | None = Field(default=None, gt=-1, lt=1)
+    lag_months: int = Field(ge=0, le=36)
+    duration_months: int = Field(ge=1, le=60)
+    triangle: tuple[Decimal, Decimal, Decimal]
+    derivation: Text
+
+    @model_validator(mode="after")
+    def one_amount_inside_its_triangle(self) -> "SavingsPreset":
+        amounts = {
+            "amount_per_treated_month": self.amount_per_treated_month,
+            "percent_of_cohort_tcoc": self.percent_of_cohort_tcoc,
+        }
+        given = self.basis if self.basis == "percent_of_cohort_tcoc" else "amount_per_treated_month"
+        other = next(name for name in amounts if name != given)
+        if amounts[given] is None:
+            raise ValueError(f"{given}: required when basis is '{self.basis}'")
+        if amounts[other] is not None:
+            raise ValueError(f"{other}: not used when basis is '{self.basis}'; remove it")
+        low, mode, high = self.triangle
+        if not low <= mode <= high:
+            raise ValueError("triangle: must be [low, mode, high] with low <= mode <= high")
+        if mode != amounts[given]:
+            raise ValueError(f"triangle: the mode must equal {given} ({amounts[given]})")
         return self
 
 
@@ -95,9 +176,15 @@ class Evidence(Entry):
     citation: Text
     year: int | None = Field(ge=1900, le=2100)
     population: Text
+    setting: Text
+    design: Design
+    # Months over which the effect was measured, from the start of care (null: not a follow-up).
+    horizon_months: Months | None
     effect: Effect
-    follow_up_years: Decimal | None = Field(ge=0)
     source_pages: str | None
+    verification: Verification
+    # Required for a cost study (null otherwise, or when the source gives no usable interval).
+    savings_preset: SavingsPreset | None
     domains: list[DomainKey] = Field(min_length=1)
     kind: EvidenceKind
     stance: Stance
@@ -166,6 +253,11 @@ class Measure(Entry):
     name: Text
     program: Literal["HEDIS", "measurement_based_care"]
     abbreviation: str | None
+    # Who maintains the specification (NCQA for HEDIS; null for a program's own measure), the
+    # year it first entered HEDIS as the steward states it, and where that was read.
+    steward: str | None
+    year: int | None = Field(ge=1990, le=2100)
+    source: SourceRef | None
     description: Text
     numerator: Text
     denominator: Text
