@@ -140,7 +140,7 @@ def test_one_plain_year_gives_method_1s_program_cost_and_revenue(data: dict[str,
     year = new.program.years[0]
 
     assert new.program.active_caseload == old.program.active_caseload
-    assert year.enrolled_patient_months == old.program.enrolled_patient_months
+    assert same(year.enrolled_patient_months, old.program.enrolled_patient_months)
     assert same(year.annual_cost, old.program.annual_cost)
     for before, after in zip(old.payers, new.payers, strict=True):
         assert same(after.years[0].ffs_revenue, before.ffs_revenue)

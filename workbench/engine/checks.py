@@ -1,16 +1,19 @@
 """Warnings for values that are legal but unusual; they travel with every result."""
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from .decimals import plain
-from .schema import Scenario
+
+if TYPE_CHECKING:
+    from .parse import AnyScenario
 
 USUAL_CASELOAD_PER_FTE = (Decimal(40), Decimal(120))
 LONGEST_USUAL_EPISODE_MONTHS = Decimal(12)
 HIGHEST_USUAL_BILLABLE_FRACTION = Decimal("0.95")
 
 
-def scenario_warnings(scenario: Scenario) -> tuple[str, ...]:
+def scenario_warnings(scenario: "AnyScenario") -> tuple[str, ...]:
     """List the scenario's unusual values, each naming its field."""
     low, high = USUAL_CASELOAD_PER_FTE
     caseload = scenario.program.caseload_per_fte

@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -65,7 +65,8 @@ class Input:
 def numeric_inputs(scenario: "AnyScenario") -> dict[str, Input]:
     """List every numeric input of the scenario by its canonical dotted name."""
     found: dict[str, Input] = {}
-    for section in (CONTRACT, *SECTIONS) if scenario.method == 2 else SECTIONS:
+    sections: tuple[str, ...] = (CONTRACT, *SECTIONS) if scenario.method == 2 else SECTIONS
+    for section in sections:
         _add_fields(found, section, (section,), getattr(scenario, section))
     for name in FIXED_FIELDS:
         found.pop(name, None)
@@ -76,9 +77,9 @@ def numeric_inputs(scenario: "AnyScenario") -> dict[str, Input]:
         prefix = f"payers.{payer.name}"
         _add_fields(found, prefix, ("payers", index), payer)
         for code in RATE_CODES:
-            keys = ("payers", index, "rates", code)
+            rate_keys = ("payers", index, "rates", code)
             found[f"{prefix}.rates.{code}"] = Input(
-                f"{prefix}.rates.{code}", keys, payer.rate(code), NON_NEGATIVE, whole=False
+                f"{prefix}.rates.{code}", rate_keys, payer.rate(code), NON_NEGATIVE, whole=False
             )
     _tighten_payer_domains(scenario, found)
     return found
@@ -110,7 +111,7 @@ def with_values_data(scenario: "AnyScenario", values: Mapping[Input, Decimal]) -
     data = scenario.model_dump()
     for field, value in values.items():
         *path, last = field.keys
-        target = data
+        target: Any = data
         for key in path:
             target = target[key]
         target[last] = int(value) if field.whole else value
@@ -142,4 +143,4 @@ def _tighten_payer_domains(scenario: "AnyScenario", found: dict[str, Input]) -> 
 
 def _as_decimal(number: object) -> Decimal:
     # A float the caller wrote as 0.8 should mean 0.8, not its binary neighbour.
-    return Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
+    return Decimal(repr(number)) if isinstance(number, float) else Decimal(str(number))

@@ -4,7 +4,7 @@ import json
 from collections import Counter
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import yaml
 from pydantic import ValidationError
@@ -19,6 +19,7 @@ from .schema import KNOWN_METHODS, KNOWN_METHODS_NOUN, Scenario
 
 # A scenario of either method: method 1's single year, or method 2's contract term.
 AnyScenario = Scenario | ContractScenario
+SameMethod = TypeVar("SameMethod", Scenario, ContractScenario)
 
 # pydantic's wording, shortened to the rule a person has to fix.
 PYDANTIC_RULES = {
@@ -70,9 +71,9 @@ def scenario_from_text(text: str) -> AnyScenario:
     return parse_scenario(_mapping_from_text(text))
 
 
-def with_values(scenario: AnyScenario, values: Mapping[Input, Decimal]) -> AnyScenario:
+def with_values(scenario: SameMethod, values: Mapping[Input, Decimal]) -> SameMethod:
     """Return a copy of the scenario with the given inputs set, validated again."""
-    return parse_scenario(with_values_data(scenario, values))
+    return cast(SameMethod, parse_scenario(with_values_data(scenario, values)))
 
 
 def scenario_to_dict(scenario: AnyScenario) -> dict[str, Any]:
@@ -91,7 +92,7 @@ def dotted(location: tuple[int | str, ...]) -> str:
 
 
 def _messages(error: ValidationError) -> list[str]:
-    messages = []
+    messages: list[str] = []
     for item in error.errors():
         if item["type"] == "rules":
             messages.extend(f"{path}: {message}" for path, message in item["ctx"]["problems"])

@@ -2,12 +2,17 @@
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from .evaluate import chosen_model
 from .montecarlo import MonteCarlo
 from .results import Comparison, Evaluation
 from .schema import Scenario
 from .sensitivity import BREAKEVEN_MAX_CASELOAD, Tornado
+
+if TYPE_CHECKING:
+    from .parse import AnyScenario
+
 from .serialise import (
     PAYER_FIELDS,
     PROGRAM_FIELDS,
@@ -125,7 +130,7 @@ def format_breakeven(scenario: Scenario, caseload: int | None, model: str | None
     return f"Break-even caseload under {chosen}: {found} (scenario: {current})"
 
 
-def title_line(scenario: Scenario, subject: str) -> str:
+def title_line(scenario: "AnyScenario", subject: str) -> str:
     """Name the scenario, its method and what the table shows."""
     return f"{scenario.name}\nRate method {scenario.method}, {subject}"
 

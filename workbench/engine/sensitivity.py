@@ -92,9 +92,14 @@ def input_ranges(
     if isinstance(inputs, Mapping):
         fields = resolve_inputs(scenario, inputs)
         pairs = zip(fields, inputs.values(), strict=True)
-        return [(field, field.given(bounds, ("low", "high"))) for field, bounds in pairs]
+        return [(field, _low_high(field.given(bounds, ("low", "high")))) for field, bounds in pairs]
     names = DEFAULT_INPUTS if inputs is None else inputs
     return [(field, field.spread()) for field in resolve_inputs(scenario, names)]
+
+
+def _low_high(ends: tuple[Decimal, ...]) -> tuple[Decimal, Decimal]:
+    low, high = ends
+    return low, high
 
 
 def breakeven_caseload(scenario: Scenario, model: str | None = None) -> int | None:

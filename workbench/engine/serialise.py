@@ -9,7 +9,8 @@ from .results import Comparison, Evaluation
 from .schema import METHOD_VERSION
 from .sensitivity import Tornado
 
-Show = Callable[[Any], str | None]
+# How a figure is shown: money, a ratio, a count, text, or a whole number such as a year.
+Show = Callable[[Any], Any]
 
 PROGRAM_FIELDS: dict[str, Show] = {
     "active_caseload": count,
@@ -46,7 +47,7 @@ RESULT_FIELDS: dict[str, Show] = {
 }
 
 
-def shown(figures: object, fields: dict[str, Show]) -> dict[str, str | None]:
+def shown(figures: object, fields: dict[str, Show]) -> dict[str, Any]:
     """Show the named figures of a result object as strings, None where there is none."""
     return {name: show(getattr(figures, name)) for name, show in fields.items()}
 

@@ -6,11 +6,15 @@ evaluations in milliseconds. Every input is a float or an array of draws, keyed 
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .inputs import numeric_inputs
 from .schema import Scenario
+
+if TYPE_CHECKING:
+    from .parse import AnyScenario
 
 Array = float | np.ndarray
 Values = Mapping[str, Array]
@@ -37,7 +41,7 @@ class _Focus:
     baseline: Array
 
 
-def float_values(scenario: Scenario) -> dict[str, Array]:
+def float_values(scenario: "AnyScenario") -> dict[str, Array]:
     """Return every numeric input of the scenario as a float."""
     return {name: float(field.value) for name, field in numeric_inputs(scenario).items()}
 

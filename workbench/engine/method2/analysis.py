@@ -106,7 +106,7 @@ def monte_carlo(
         draws=draws,
         seed=seed,
         distributions=tuple(triangles),
-        level_rate=point.level_case_rate if chosen == "bundled" else point.level_pmpm,
+        level_rate=point.level_pmpm if point.level_case_rate is None else point.level_case_rate,
         provider_net=percentiles(result.pv_provider_net),
         payer_net_savings=percentiles(result.pv_payer_net_savings),
         payer_roi=percentiles(result.payer_roi),

@@ -46,7 +46,7 @@ def term_outcomes(
         if terms.model == "bundled":
             revenue = np.zeros_like(revenue)
         incentives = float(terms.incentives) if terms.model == "ffs_plus_incentives" else 0.0
-        shared = 0.0
+        shared: Array = 0.0
         if terms.model == "total_cost_of_care":
             benchmark = _benchmark(scenario, v, payer, member_months, followed, years)
             shared = _shared(terms, gross - revenue - payments, benchmark)
