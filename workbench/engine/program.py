@@ -1,10 +1,15 @@
 """Sections 2 and 3 of rate method 1: the program's cost and each payer's FFS figures."""
 
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from .decimals import MONTHS, ONE
 from .results import PayerFigures, ProgramFigures
 from .schema import Costs, Payer, Program, Scenario
+
+if TYPE_CHECKING:
+    from .parse import AnyScenario
 
 
 def program_figures(scenario: Scenario) -> ProgramFigures:
@@ -36,23 +41,40 @@ def personnel_cost(program: Program, costs: Costs) -> Decimal:
 
 def payer_figures(scenario: Scenario, program: ProgramFigures, payer: Payer) -> PayerFigures:
     """Work out one payer's patient-months, billable units, FFS revenue and allocated cost."""
-    billing = scenario.billing
     patient_months = program.enrolled_patient_months * payer.caseload_share
-    episodes = patient_months / scenario.program.episode_months
-    units = units_value(payer, patient_months, episodes, billing.addon_units_per_billed_month)
-    revenue = billing.collection_rate * billing.billable_fraction * units
+    bill = billed(scenario, payer, patient_months)
     allocated = program.annual_cost * payer.caseload_share
     return PayerFigures(
         name=payer.name,
         caseload_share=payer.caseload_share,
         enrolled_patient_months=patient_months,
-        episodes_started=episodes,
-        billable_units_value=units,
-        ffs_revenue=revenue,
+        episodes_started=bill.episodes,
+        billable_units_value=bill.units_value,
+        ffs_revenue=bill.revenue,
         allocated_cost=allocated,
-        ffs_margin=revenue - allocated,
+        ffs_margin=bill.revenue - allocated,
         member_months=payer.attributed_members * MONTHS,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Billed:
+    """One payer's patient-months as CoCM claims: episodes, the units' value, FFS revenue."""
+
+    episodes: Decimal
+    units_value: Decimal
+    revenue: Decimal
+
+
+def billed(
+    scenario: "AnyScenario", payer: Payer, patient_months: Decimal, rate_growth: Decimal = ONE
+) -> Billed:
+    """Bill a payer's patient-months at its rates (grown by `rate_growth`), collected as billed."""
+    billing = scenario.billing
+    episodes = patient_months / scenario.program.episode_months
+    units = units_value(payer, patient_months, episodes, billing.addon_units_per_billed_month)
+    units *= rate_growth
+    return Billed(episodes, units, billing.collection_rate * billing.billable_fraction * units)
 
 
 def units_value(

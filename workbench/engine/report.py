@@ -122,12 +122,17 @@ def format_monte_carlo(simulation: MonteCarlo) -> str:
 def format_breakeven(scenario: Scenario, caseload: int | None, model: str | None = None) -> str:
     """Say the break-even caseload per FTE next to the scenario's own."""
     chosen = chosen_model(scenario, model)
+    return f"Break-even caseload under {chosen}: {caseload_found(scenario, caseload)}"
+
+
+def caseload_found(scenario: "AnyScenario", caseload: int | None) -> str:
+    """Say the break-even caseload found, or that none was, beside the scenario's own."""
     current = grouped(str(scenario.program.caseload_per_fte))
     if caseload is None:
         found = f"none up to {BREAKEVEN_MAX_CASELOAD:,} patients per FTE"
     else:
         found = f"{caseload:,} {'patient' if caseload == 1 else 'patients'} per FTE"
-    return f"Break-even caseload under {chosen}: {found} (scenario: {current})"
+    return f"{found} (scenario: {current})"
 
 
 def title_line(scenario: "AnyScenario", subject: str) -> str:

@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -64,8 +64,40 @@ class Billing(_Section):
     collection_rate: Fraction = ONE
 
 
-class Savings(_Section):
+class SavingsAmount(_Section):
+    """Either method's savings: a dollar amount a month, or a share of the cohort's cost.
+
+    Each method names its dollar field in PER_MONTH (per enrolled or per treated month).
+    """
+
+    PER_MONTH: ClassVar[str]
+    if TYPE_CHECKING:  # declared by each method, with its own bases
+        basis: str
+
+    @model_validator(mode="after")
+    def _amount_for_basis(self) -> Self:
+        if getattr(self, self.amount_field) is None:
+            problem = (f"savings.{self.amount_field}", f"required when basis is {self.basis}")
+            raise rule_error([problem])
+        return self
+
+    @property
+    def amount(self) -> Decimal:
+        """The figure the basis uses: s a month, or g of the cohort's cost."""
+        return getattr(self, self.amount_field)
+
+    @property
+    def amount_field(self) -> str:
+        """Name the field that holds the figure the basis uses."""
+        if self.basis == "percent_of_cohort_tcoc":
+            return "percent_of_cohort_tcoc"
+        return self.PER_MONTH
+
+
+class Savings(SavingsAmount):
     """The payer's expected medical cost reduction."""
+
+    PER_MONTH: ClassVar[str] = "amount_per_enrolled_month"
 
     basis: Annotated[str, Choice(SAVINGS_BASES)] = "per_enrolled_month"
     amount_per_enrolled_month: Decimal | None = None
@@ -79,25 +111,6 @@ class Savings(_Section):
         if isinstance(data, Mapping) and not {"basis", "amount_per_enrolled_month"} & set(data):
             return {**data, "amount_per_enrolled_month": ZERO}
         return data
-
-    @model_validator(mode="after")
-    def _amount_for_basis(self) -> "Savings":
-        if getattr(self, self.amount_field) is None:
-            problem = (f"savings.{self.amount_field}", f"required when basis is {self.basis}")
-            raise rule_error([problem])
-        return self
-
-    @property
-    def amount(self) -> Decimal:
-        """The figure the basis uses: s per enrolled month, or g of the cohort's cost."""
-        return getattr(self, self.amount_field)
-
-    @property
-    def amount_field(self) -> str:
-        """Name the field that holds the figure the basis uses."""
-        if self.basis == "percent_of_cohort_tcoc":
-            return "percent_of_cohort_tcoc"
-        return "amount_per_enrolled_month"
 
 
 class Payer(_Section):
@@ -142,21 +155,14 @@ class Terms(_Section):
     benchmark_scope: Annotated[str, Choice(BENCHMARK_SCOPES)] = "population"
 
 
-class Scenario(_Section):
-    """A whole scenario file: the program, its payers and the terms proposed to one of them."""
+class _PricedForOnePayer(_Section):
+    """What every method's scenario shares: its payers fit together and one is the focus."""
 
-    method: Annotated[int, Choice((METHOD_VERSION,), KNOWN_METHODS_NOUN, KNOWN_METHODS)]
-    name: Text
-    payment_model: Annotated[str, Choice(PAYMENT_MODELS)]
-    focus_payer: Text
-    program: Program
-    costs: Costs
-    billing: Billing
-    savings: Savings = Field(default_factory=Savings)
-    payers: tuple[Payer, ...]
-    terms: Terms = Field(default_factory=Terms)
+    if TYPE_CHECKING:  # the fields themselves are declared by each method, in its own order
+        payers: tuple[Payer, ...]
+        focus_payer: str
 
-    @field_validator("payers")
+    @field_validator("payers", check_fields=False)
     @classmethod
     def _payers_fit_together(
         cls, payers: tuple[Payer, ...], info: ValidationInfo
@@ -170,6 +176,21 @@ class Scenario(_Section):
     def focus(self) -> Payer:
         """Return the payer the proposal is for."""
         return next(payer for payer in self.payers if payer.name == self.focus_payer)
+
+
+class Scenario(_PricedForOnePayer):
+    """A whole scenario file: the program, its payers and the terms proposed to one of them."""
+
+    method: Annotated[int, Choice((METHOD_VERSION,), KNOWN_METHODS_NOUN, KNOWN_METHODS)]
+    name: Text
+    payment_model: Annotated[str, Choice(PAYMENT_MODELS)]
+    focus_payer: Text
+    program: Program
+    costs: Costs
+    billing: Billing
+    savings: Savings = Field(default_factory=Savings)
+    payers: tuple[Payer, ...]
+    terms: Terms = Field(default_factory=Terms)
 
 
 def payer_problems(payers: tuple[Payer, ...], focus_payer: str | None) -> list[tuple[str, str]]:

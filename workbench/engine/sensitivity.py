@@ -1,6 +1,6 @@
 """Section 6 of rate method 1: the tornado of one-at-a-time swings, and the break-even caseload."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -11,7 +11,7 @@ from .decimals import engine_context
 from .errors import ScenarioError
 from .evaluate import chosen_model, evaluate
 from .inputs import Input, numeric_inputs, resolve_inputs
-from .parse import with_values
+from .parse import SameMethod, with_values
 from .schema import Scenario
 from .vectorised import float_values, outcomes
 
@@ -105,13 +105,25 @@ def _low_high(ends: tuple[Decimal, ...]) -> tuple[Decimal, Decimal]:
 def breakeven_caseload(scenario: Scenario, model: str | None = None) -> int | None:
     """Find the smallest whole caseload per FTE at which the provider nets zero or more."""
     chosen = chosen_model(scenario, model)
+    return smallest_covering_caseload(
+        scenario,
+        lambda values, size: outcomes(scenario, chosen, values, size).provider_net,
+        lambda candidate: evaluate(candidate, chosen).result.provider_net,
+    )
+
+
+def smallest_covering_caseload(
+    scenario: SameMethod,
+    float_net: Callable[[dict, int], np.ndarray],
+    exact_net: Callable[[SameMethod], Decimal],
+) -> int | None:
+    """Search caseloads 1..1,000 per FTE in float, then confirm the first candidate in Decimal."""
     caseloads = np.arange(1, BREAKEVEN_MAX_CASELOAD + 1)
     values = float_values(scenario) | {"program.caseload_per_fte": caseloads.astype(float)}
-    net = outcomes(scenario, chosen, values, caseloads.size).provider_net
+    net = float_net(values, caseloads.size)
     field = numeric_inputs(scenario)["program.caseload_per_fte"]
     for caseload in caseloads[net > -_FLOAT_SLACK]:
-        candidate = with_values(scenario, {field: Decimal(int(caseload))})
-        if evaluate(candidate, chosen).result.provider_net >= 0:
+        if exact_net(with_values(scenario, {field: Decimal(int(caseload))})) >= 0:
             return int(caseload)
     return None
 

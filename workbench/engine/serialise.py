@@ -99,17 +99,24 @@ def monte_carlo_json(simulation: MonteCarlo) -> dict[str, Any]:
     return {
         "method": METHOD_VERSION,
         "model": simulation.model,
+        **run_json(simulation),
+        "provider_net": percentiles_json(simulation.provider_net, money),
+        "proposed_pmpm": percentiles_json(simulation.proposed_pmpm, money),
+        "payer_roi": percentiles_json(simulation.payer_roi, ratio),
+        "probability_provider_net_negative": ratio(simulation.probability_provider_net_negative),
+        "probability_payer_roi_below_one": ratio(simulation.probability_payer_roi_below_one),
+    }
+
+
+def run_json(simulation: MonteCarlo | Any) -> dict[str, Any]:
+    """Show a Monte Carlo run's size, seed and triangles, exactly."""
+    return {
         "draws": str(simulation.draws),
         "seed": str(simulation.seed),
         "distributions": [
             {"input": d.input, "low": plain(d.low), "mode": plain(d.mode), "high": plain(d.high)}
             for d in simulation.distributions
         ],
-        "provider_net": percentiles_json(simulation.provider_net, money),
-        "proposed_pmpm": percentiles_json(simulation.proposed_pmpm, money),
-        "payer_roi": percentiles_json(simulation.payer_roi, ratio),
-        "probability_provider_net_negative": ratio(simulation.probability_provider_net_negative),
-        "probability_payer_roi_below_one": ratio(simulation.probability_payer_roi_below_one),
     }
 
 

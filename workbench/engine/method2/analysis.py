@@ -25,16 +25,13 @@ from ..montecarlo import (
     share,
 )
 from ..parse import with_values
-from ..sensitivity import BREAKEVEN_MAX_CASELOAD, DEFAULT_INPUTS, TornadoBar
+from ..sensitivity import DEFAULT_INPUTS, TornadoBar, smallest_covering_caseload
 from ..vectorised import float_values
 from .arithmetic import contract_context
 from .evaluate import chosen_model, evaluate, outcome
-from .results import FixedTerms
 from .schema import ContractScenario
 from .vectorised import term_outcomes
 
-# Float figures near zero are checked again in Decimal; a cent covers float noise many times over.
-_FLOAT_SLACK = 0.01
 ASK = "ask"
 MARGIN = "margin"
 
@@ -150,17 +147,12 @@ def tornado(
 
 def breakeven_caseload(scenario: ContractScenario, model: str | None = None) -> int | None:
     """Find the smallest whole caseload per FTE at which PV provider net >= 0, terms held."""
-    chosen = chosen_model(scenario, model)
-    terms: FixedTerms = evaluate(scenario, chosen).result.terms
-    caseloads = np.arange(1, BREAKEVEN_MAX_CASELOAD + 1)
-    values = float_values(scenario) | {"program.caseload_per_fte": caseloads.astype(float)}
-    net = term_outcomes(scenario, terms, values, caseloads.size).pv_provider_net
-    field = numeric_inputs(scenario)["program.caseload_per_fte"]
-    for caseload in caseloads[net > -_FLOAT_SLACK]:
-        candidate = with_values(scenario, {field: Decimal(int(caseload))})
-        if outcome(candidate, terms).result.pv_provider_net >= 0:
-            return int(caseload)
-    return None
+    terms = evaluate(scenario, chosen_model(scenario, model)).result.terms
+    return smallest_covering_caseload(
+        scenario,
+        lambda values, size: term_outcomes(scenario, terms, values, size).pv_provider_net,
+        lambda candidate: outcome(candidate, terms).result.pv_provider_net,
+    )
 
 
 def _spread(field: Input) -> Distribution:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..decimals import MONTHS, ONE, ZERO
-from ..program import personnel_cost, units_value
+from ..program import billed, personnel_cost
 from ..schema import Payer
 from .arithmetic import MONTHS_A_YEAR, by_year, discount, growth, year_of
 from .results import ContractPayer, ContractProgram, PayerYear, ProgramYear
@@ -42,24 +42,22 @@ def contract_payer(
     scenario: ContractScenario, program: ContractProgram, payer: Payer
 ) -> ContractPayer:
     """Work out one payer's patient-months, FFS revenue and allocated cost for every year."""
-    billing, share = scenario.billing, payer.caseload_share
+    share = payer.caseload_share
     years = []
     for figures in program.years:
         patient_months = figures.enrolled_patient_months * share
-        episodes = patient_months / scenario.program.episode_months
-        units = units_value(payer, patient_months, episodes, billing.addon_units_per_billed_month)
-        units *= growth(scenario.contract.rate_escalator, figures.year)
-        revenue = billing.collection_rate * billing.billable_fraction * units
+        escalated = growth(scenario.contract.rate_escalator, figures.year)
+        bill = billed(scenario, payer, patient_months, escalated)
         allocated = figures.annual_cost * share
         years.append(
             PayerYear(
                 year=figures.year,
                 enrolled_patient_months=patient_months,
-                episodes_started=episodes,
-                billable_units_value=units,
-                ffs_revenue=revenue,
+                episodes_started=bill.episodes,
+                billable_units_value=bill.units_value,
+                ffs_revenue=bill.revenue,
                 allocated_cost=allocated,
-                ffs_margin=revenue - allocated,
+                ffs_margin=bill.revenue - allocated,
             )
         )
     return ContractPayer(payer.name, share, payer.attributed_members * MONTHS, tuple(years))

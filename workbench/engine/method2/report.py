@@ -3,8 +3,15 @@
 from decimal import Decimal
 from typing import Any
 
-from ..report import LABELS, grouped, text_blocks, text_table, title_line, warnings_block
-from ..sensitivity import BREAKEVEN_MAX_CASELOAD
+from ..report import (
+    LABELS,
+    caseload_found,
+    grouped,
+    text_blocks,
+    text_table,
+    title_line,
+    warnings_block,
+)
 from .analysis import ASK, MARGIN, ContractMonteCarlo, ContractTornado
 from .evaluate import OfferOutcome
 from .results import ContractComparison, ContractEvaluation
@@ -269,9 +276,5 @@ def format_contract_monte_carlo(simulation: ContractMonteCarlo) -> str:
 
 def format_contract_breakeven(scenario: ContractScenario, caseload: int | None, model: str) -> str:
     """Say the break-even caseload per FTE, terms held, next to the scenario's own."""
-    current = grouped(str(scenario.program.caseload_per_fte))
-    if caseload is None:
-        found = f"none up to {BREAKEVEN_MAX_CASELOAD:,} patients per FTE"
-    else:
-        found = f"{caseload:,} {'patient' if caseload == 1 else 'patients'} per FTE"
-    return f"Break-even caseload under {model}, terms fixed: {found} (scenario: {current})"
+    found = caseload_found(scenario, caseload)
+    return f"Break-even caseload under {model}, terms fixed: {found}"

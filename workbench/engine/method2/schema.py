@@ -6,9 +6,9 @@ savings start and how long they last, `terms.cost_cv`, and optional uncertainty 
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from ..constraints import Choice, Range, rule_error
 from ..decimals import ONE, ZERO
@@ -20,10 +20,11 @@ from ..schema import (
     Payer,
     Positive,
     Program,
+    SavingsAmount,
     Terms,
     Text,
+    _PricedForOnePayer,
     _Section,
-    payer_problems,
 )
 from .whole import WholeRange
 
@@ -48,8 +49,10 @@ class Contract(_Section):
     rate_escalator: Annotated[Decimal, TREND] = ZERO
 
 
-class TimedSavings(_Section):
+class TimedSavings(SavingsAmount):
     """Gross medical savings per treated patient-month: how much, from when, for how long."""
+
+    PER_MONTH: ClassVar[str] = "amount_per_treated_month"
 
     basis: Annotated[str, Choice(SAVINGS_BASES)] = "per_treated_month"
     amount_per_treated_month: Decimal | None = None
@@ -85,25 +88,6 @@ class TimedSavings(_Section):
             return {**data, "amount_per_treated_month": ZERO}
         return data
 
-    @model_validator(mode="after")
-    def _amount_for_basis(self) -> "TimedSavings":
-        if getattr(self, self.amount_field) is None:
-            problem = (f"savings.{self.amount_field}", f"required when basis is {self.basis}")
-            raise rule_error([problem])
-        return self
-
-    @property
-    def amount(self) -> Decimal:
-        """The figure the basis uses: s per treated month, or g of the cohort's cost."""
-        return getattr(self, self.amount_field)
-
-    @property
-    def amount_field(self) -> str:
-        """Name the field that holds the figure the basis uses."""
-        if self.basis == "percent_of_cohort_tcoc":
-            return "percent_of_cohort_tcoc"
-        return "amount_per_treated_month"
-
 
 class ContractTerms(Terms):
     """Method 1's terms and the spread of one member's annual cost, for the credible MSR."""
@@ -114,7 +98,7 @@ class ContractTerms(Terms):
 Triangle = tuple[Decimal, Decimal, Decimal]
 
 
-class ContractScenario(_Section):
+class ContractScenario(_PricedForOnePayer):
     """A whole method-2 scenario: method 1's program and payers over a contract term."""
 
     method: Annotated[int, Choice((METHOD,))]
@@ -129,18 +113,3 @@ class ContractScenario(_Section):
     payers: tuple[Payer, ...]
     terms: ContractTerms = Field(default_factory=ContractTerms)
     uncertainty: dict[str, Triangle] = Field(default_factory=dict)
-
-    @field_validator("payers")
-    @classmethod
-    def _payers_fit_together(
-        cls, payers: tuple[Payer, ...], info: ValidationInfo
-    ) -> tuple[Payer, ...]:
-        problems = payer_problems(payers, info.data.get("focus_payer"))
-        if problems:
-            raise rule_error(problems)
-        return payers
-
-    @property
-    def focus(self) -> Payer:
-        """Return the payer the proposal is for."""
-        return next(payer for payer in self.payers if payer.name == self.focus_payer)

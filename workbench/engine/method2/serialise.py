@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from ..decimals import money, plain, ratio
-from ..serialise import Show, percentiles_json, shown, tornado_json
+from ..decimals import money, ratio
+from ..serialise import Show, percentiles_json, run_json, shown, tornado_json
 from .analysis import ContractMonteCarlo, ContractTornado
 from .evaluate import OfferOutcome
 from .results import ContractComparison, ContractEvaluation, ContractResult, Zone
@@ -148,12 +148,7 @@ def contract_monte_carlo_json(simulation: ContractMonteCarlo) -> dict[str, Any]:
         "method": 2,
         "model": simulation.model,
         "terms_fixed": True,
-        "draws": str(simulation.draws),
-        "seed": str(simulation.seed),
-        "distributions": [
-            {"input": d.input, "low": plain(d.low), "mode": plain(d.mode), "high": plain(d.high)}
-            for d in simulation.distributions
-        ],
+        **run_json(simulation),
         "provider_net": percentiles_json(simulation.provider_net, money),
         "payer_net_savings": percentiles_json(simulation.payer_net_savings, money),
         "proposed_pmpm": {key: money(simulation.level_rate) for key in ("p10", "p50", "p90")},
