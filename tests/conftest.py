@@ -6,7 +6,8 @@ database, emptied after each test. Set WORKBENCH_TEST_POSTGRES_URL to run databa
 
 import os
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ from sqlalchemy import text
 
 from workbench import MIGRATIONS_DIR, create_app
 from workbench.extensions import db
-from workbench.models import ModelBase
+from workbench.models import Job, ModelBase
+from workbench.models.enums import JobStatus
 
 POSTGRES_URL = os.environ.get("WORKBENCH_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
@@ -113,3 +115,21 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def finished_job(app) -> Callable[[int], Job]:
+    """Wait for a job to succeed or fail, and return its record (as it stands at the deadline)."""
+
+    def wait(job_id: int, seconds: float = 120) -> Job:
+        deadline = time.monotonic() + seconds
+        while True:
+            db.session.expire_all()
+            job = db.session.get(Job, job_id)
+            if job.status in (JobStatus.SUCCEEDED, JobStatus.FAILED):
+                return job
+            if time.monotonic() > deadline:
+                return job
+            time.sleep(0.05)
+
+    return wait

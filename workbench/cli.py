@@ -41,11 +41,16 @@ def fail(lines: list[str] | str) -> None:
 @click.option("--force", is_flag=True, help="Overwrite rows edited in the app with the files.")
 def init_command(profiles_dir: Path | None, force: bool) -> None:
     """Create or upgrade the database and load the profiles and reference data."""
+    from workbench.extensions import db
+    from workbench.services.accounts import create_first_administrator
     from workbench.services.setup import LibraryError, initialise
+    from workbench.services.unit_of_work import unit_of_work
 
     folder = profiles_dir or current_app.config["WORKBENCH_PROFILES_DIR"]
     try:
-        report = initialise(folder, force=force)
+        with unit_of_work(db.session) as session:
+            report = initialise(session, folder, force=force)
+            administrator = create_first_administrator(session)
     except LibraryError as error:
         fail(
             [f"workbench init: nothing was written; fix {len(error.errors)} problem(s):"]
@@ -53,24 +58,13 @@ def init_command(profiles_dir: Path | None, force: bool) -> None:
         )
     click.echo(f"Database ready ({current_app.config['SQLALCHEMY_DATABASE_URI'].split('://')[0]}).")
     click.echo(f"Loaded {folder}: {report.summary()}.")
-    announce_first_administrator()
-
-
-def announce_first_administrator() -> None:
-    """On an empty database, create the first administrator and say how to sign in, once."""
-    from workbench.extensions import db
-    from workbench.services.accounts import create_first_administrator
-
-    created = create_first_administrator(db.session)
-    if created is None:
-        return
-    db.session.commit()
-    email, password = created
-    click.echo(
-        f"Created the first administrator. Sign in at http://127.0.0.1:8000/login as {email}\n"
-        f"with the password {password} (shown only now; change it under Account),\n"
-        "then create accounts for your contracting leads and executives under Accounts."
-    )
+    if administrator is not None:
+        email, password = administrator
+        click.echo(
+            f"Created the first administrator. Sign in at http://127.0.0.1:8000/login as {email}\n"
+            f"with the password {password} (shown only now; change it under Account),\n"
+            "then create accounts for your contracting leads and executives under Accounts."
+        )
 
 
 @cli.group("users")
@@ -88,15 +82,16 @@ def users_create_command(email: str, role: str, name: str, password_stdin: bool)
     from workbench.extensions import db
     from workbench.models.enums import Role
     from workbench.services.accounts import AccountError, create_user
+    from workbench.services.unit_of_work import unit_of_work
 
     if not password_stdin:
         fail("workbench users create: pass --password-stdin and pipe the password in")
     password = sys.stdin.readline().rstrip("\r\n")
     try:
-        user = create_user(db.session, email, password, Role(role), name)
+        with unit_of_work(db.session) as session:
+            user = create_user(session, email, password, Role(role), name)
     except AccountError as error:
         fail(f"workbench users create: {error.field}: {error}")
-    db.session.commit()
     click.echo(f"Created {user.email} ({user.role}).")
 
 
@@ -220,17 +215,18 @@ def render_command(
         generate_document,
         preview_context,
     )
+    from workbench.services.unit_of_work import unit_of_work
 
     scenario = read_scenario_file(scenario_file)
     try:
-        request = build_document_request(db.session, kind, stakeholders, prepared_by)
-        artifact, created = generate_document(db.session, scenario, request)
-        if html_out is not None:
-            context = preview_context(db.session, scenario, request)
-            html_out.write_text(render_html(context, standalone=True))
+        with unit_of_work(db.session) as session:
+            request = build_document_request(session, kind, stakeholders, prepared_by)
+            artifact, created = generate_document(session, scenario, request)
+            if html_out is not None:
+                context = preview_context(session, scenario, request)
+                html_out.write_text(render_html(context, standalone=True))
     except DocumentError as error:
         fail(f"workbench render: {error}")
-    db.session.commit()
     out.write_bytes(artifact.pdf)
     state = "rendered" if created else "served from storage"
     click.echo(f"{out}: {artifact.page_count} pages, sha256 {artifact.sha256[:12]}, {state}.")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from workbench.models import User, utcnow
 from workbench.models.enums import Role
 from workbench.services.audit import record_event
+from workbench.services.unit_of_work import keep_when_refused
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 64
@@ -112,6 +113,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
             user_id=user.id if user else None,
             details={"email": normalise_email(email)[:320]},
         )
+        keep_when_refused(session)  # the refusal is answered 401, and its audit record stays
         return None
     if user is None or not user.active:
         return None
