@@ -26,13 +26,7 @@ def _bad_input(session, params, job):
     raise ValueError("claims.csv row 3, column setting: unknown setting 'er'")
 
 
-@pytest.fixture
-def loaded(app, runner):
-    runner.invoke(cli, ["init"], catch_exceptions=False)
-    return app
-
-
-def test_an_uncached_render_is_a_job_and_the_site_keeps_answering(loaded, client, finished_job):
+def test_an_uncached_render_is_a_job_and_the_site_keeps_answering(library, client, finished_job):
     scenario = example("worked-example.yaml")
     request = build_document_request(db.session, "executive-summary", (), "Riverside")
 
@@ -53,7 +47,7 @@ def test_an_uncached_render_is_a_job_and_the_site_keeps_answering(loaded, client
     assert stored.id == finished.result_id
 
 
-def test_a_failing_job_records_why(loaded, finished_job):
+def test_a_failing_job_records_why(library, finished_job):
     job = enqueue_job(db.session, "test_failure", {}, user_id=None)
     commit(db.session)
 
@@ -66,14 +60,14 @@ def test_a_failing_job_records_why(loaded, finished_job):
     assert finished.finished_at is not None
 
 
-def test_a_job_refused_for_its_input_says_why_in_the_inputs_own_words(loaded, finished_job):
+def test_a_job_refused_for_its_input_says_why_in_the_inputs_own_words(library, finished_job):
     job = enqueue_job(db.session, "test_bad_input", {}, user_id=None)
     commit(db.session)
 
     assert finished_job(job.id).error == "claims.csv row 3, column setting: unknown setting 'er'"
 
 
-def test_a_request_already_rendering_is_answered_with_the_same_job(loaded, finished_job):
+def test_a_request_already_rendering_is_answered_with_the_same_job(library, finished_job):
     scenario = example("worked-example.yaml")
     request = build_document_request(db.session, "executive-summary", (), "Riverside")
 
