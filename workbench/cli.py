@@ -1,25 +1,89 @@
-"""The `workbench` command: init, serve, rates, and Flask's own (db, routes, shell)."""
+"""The `workbench` command: init, serve, rates, and Flask's own (db, routes, shell).
 
+Flask, the database and the heavy libraries (WeasyPrint, DuckDB, matplotlib) are imported by the
+commands that use them, and the app is built only for a command that needs it, so `--help` and
+`rates` answer at once (benchmarks/cli.py).
+"""
+
+import functools
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
-from flask import current_app
-from flask.cli import FlaskGroup
-from rq import SimpleWorker
 
 from workbench import create_app
-from workbench.services.jobs import job_queue
 
 USAGE_ERROR = 2
+# Flask's and Flask-Migrate's commands, found in the app when one of them is run.
+FLASK_COMMANDS = {
+    "db": "Perform database migrations (Flask-Migrate).",
+    "routes": "Show the routes for the app.",
+    "shell": "Run a shell in the app context.",
+}
 PAYMENT_MODEL_CHOICES = ("ffs", "ffs_plus_incentives", "bundled", "total_cost_of_care")
 TORNADO_OUTPUT_CHOICES = ("provider_net", "proposed_pmpm")
 DOCUMENT_KINDS = ("proposal", "brief", "executive-summary", "meeting-packet")
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def with_app(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a command inside the app's context, building the app first if nobody has."""
+
+    @click.pass_context
+    @functools.wraps(function)
+    def run(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+        from flask import current_app
+        from flask.cli import ScriptInfo
+
+        if not current_app:
+            info = ctx.find_object(ScriptInfo) or ScriptInfo(create_app=create_app)
+            ctx.with_resource(info.load_app().app_context())
+        return ctx.invoke(function, *args, **kwargs)
+
+    return run
+
+
+class AppGroup(click.Group):
+    """Commands that run in the app's context unless they say `with_appcontext=False`."""
+
+    def command(self, *args: Any, with_appcontext: bool = True, **kwargs: Any) -> Callable:
+        register = super().command(*args, **kwargs)
+        return lambda function: register(with_app(function) if with_appcontext else function)
+
+    def group(self, *args: Any, **kwargs: Any) -> Callable:
+        return super().group(*args, cls=AppGroup, **kwargs)
+
+
+class WorkbenchGroup(AppGroup):
+    """The top-level command: ours, and Flask's own, which are looked up in the app when run."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *FLASK_COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in FLASK_COMMANDS:
+            return super().get_command(ctx, name)
+        from flask.cli import FlaskGroup, ScriptInfo
+
+        if not isinstance(ctx.obj, ScriptInfo):
+            ctx.obj = ScriptInfo(create_app=create_app)
+        return FlaskGroup(create_app=create_app).get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List the commands without building the app to ask it for Flask's."""
+        ours = {name: AppGroup.get_command(self, ctx, name) for name in self.commands}
+        rows = [
+            (name, FLASK_COMMANDS.get(name) or ours[name].get_short_help_str())
+            for name in self.list_commands(ctx)
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=WorkbenchGroup)
 def cli() -> None:
     """Prepare payer negotiations for an integrated behavioral-health program."""
 
@@ -41,6 +105,8 @@ def fail(lines: list[str] | str) -> None:
 @click.option("--force", is_flag=True, help="Overwrite rows edited in the app with the files.")
 def init_command(profiles_dir: Path | None, force: bool) -> None:
     """Create or upgrade the database and load the profiles and reference data."""
+    from flask import current_app
+
     from workbench.extensions import db
     from workbench.services.accounts import create_first_administrator
     from workbench.services.setup import LibraryError, initialise
@@ -130,6 +196,11 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
 @click.option("--burst", is_flag=True, help="Run the queued jobs, then stop.")
 def worker_command(burst: bool) -> None:
     """Run background jobs from the Redis queue (when WORKBENCH_REDIS_URL is set)."""
+    from flask import current_app
+    from rq import SimpleWorker
+
+    from workbench.services.jobs import job_queue
+
     if not current_app.config.get("WORKBENCH_REDIS_URL"):
         fail("workbench worker: set WORKBENCH_REDIS_URL; without it, jobs run inside `serve`")
     queue = job_queue(current_app)
@@ -277,6 +348,8 @@ def claims_size_command(
     as_json: bool,
 ) -> None:
     """Size a claims extract against its eligibility file."""
+    from flask import current_app
+
     from workbench.claims import ClaimsSizingError, format_result
     from workbench.extensions import db
     from workbench.services.claims import size_extract, sizing_options

@@ -11,11 +11,9 @@ Either way the job's row in the database carries its status and progress, which 
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
-from redis import Redis
-from rq import Queue
 from sqlalchemy.orm import Session
 
 from workbench.claims.errors import ClaimsSizingError
@@ -23,6 +21,9 @@ from workbench.documents.pdf import RenderError
 from workbench.models import Job, utcnow
 from workbench.models.enums import JobStatus
 from workbench.services.unit_of_work import after_commit, unit_of_work
+
+if TYPE_CHECKING:  # RQ and Redis are imported only when jobs go to Redis
+    from rq import Queue
 
 LOGGER = logging.getLogger(__name__)
 WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="workbench-job")
@@ -65,8 +66,11 @@ def start_job(app: Flask, job_id: int) -> None:
         WORKERS.submit(run_job, app, job_id).add_done_callback(_log_crash)
 
 
-def job_queue(app: Flask) -> Queue:
+def job_queue(app: Flask) -> "Queue":
     """Return the RQ queue on the configured Redis."""
+    from redis import Redis
+    from rq import Queue
+
     connection = Redis.from_url(app.config["WORKBENCH_REDIS_URL"])
     return Queue(app.config["WORKBENCH_JOB_QUEUE"], connection=connection)
 
