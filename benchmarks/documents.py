@@ -20,7 +20,8 @@ from weasyprint import CSS, HTML
 
 from workbench import create_app
 from workbench.documents.context import DocumentRequest, build_context
-from workbench.documents.pdf import STATIC_BASE_URL, PdfRequest, StaticOnlyFetcher, render_pdf
+from workbench.documents.layout import StaticOnlyFetcher
+from workbench.documents.pdf import STATIC_BASE_URL, PdfRequest, render_pdf
 from workbench.documents.render import PRINT_STYLESHEET, make_charts, render_document, render_html
 from workbench.engine import scenario_from_text
 from workbench.extensions import db

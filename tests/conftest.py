@@ -1,27 +1,42 @@
-"""Fixtures: an app per test on a fresh, migrated database, on SQLite and PostgreSQL.
+"""Fixtures: an app per test on its own copy of a migrated database, on SQLite and PostgreSQL.
 
-SQLite tests copy a database file migrated once per session; PostgreSQL tests share one migrated
-database, emptied after each test. Set WORKBENCH_TEST_POSTGRES_URL to run database tests on both.
+Two template databases are made once per test process (each pytest-xdist worker has its own):
+one migrated, one migrated and loaded with the reference library as `workbench init` loads it.
+Each test gets a copy of one (a file copy on SQLite, `CREATE DATABASE ... TEMPLATE` on
+PostgreSQL): the loaded one when it asks for the `library` fixture. Set
+WORKBENCH_TEST_POSTGRES_URL to run the database tests on both; the database it names is only
+used to create the others, named after it.
 """
 
 import os
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
-from flask_migrate import downgrade, upgrade
-from sqlalchemy import text
+from flask_migrate import upgrade
+from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.pool import NullPool
 
 from workbench import MIGRATIONS_DIR, create_app
 from workbench.extensions import db
-from workbench.models import ModelBase
+from workbench.models import Job
+from workbench.models.enums import JobStatus
+from workbench.services import accounts
+from workbench.services.library import load_library
+from workbench.services.library_files import read_library
+from workbench.services.unit_of_work import unit_of_work
 
 POSTGRES_URL = os.environ.get("WORKBENCH_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
 REPOSITORY = Path(__file__).resolve().parent.parent
 PROFILES_DIR = REPOSITORY / "stakeholder_profiles"
+TEMPLATES = ("migrated", "library")
+# Argon2id at its lowest cost: the production cost is checked once, in tests/web/test_accounts.py.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 def make_app(database_url: str, instance_path: Path, **extra) -> Flask:
@@ -35,49 +50,75 @@ def make_app(database_url: str, instance_path: Path, **extra) -> Flask:
     return create_app(config | extra)
 
 
-def migrate_to_head(app: Flask) -> None:
+def fill_template(url: str, folder: Path, with_library: bool) -> None:
+    """Migrate a template database, and load the reference library into it if asked."""
+    app = make_app(url, folder)
     with app.app_context():
         upgrade(directory=str(MIGRATIONS_DIR))
+        if with_library:
+            with unit_of_work(db.session) as session:
+                load_library(session, read_library(PROFILES_DIR))
+        db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashes() -> Iterator[None]:
+    """Hash passwords at a cost a test suite can afford (≈2 s a web test at the real cost)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "HASHER", CHEAP_HASHER)
+        yield
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request, tmp_path_factory) -> Iterator[dict]:
-    """A migrated database per backend, made once per session."""
+    """The template databases of one backend, made once per test process."""
     folder = tmp_path_factory.mktemp(request.param)
     if request.param == "sqlite":
-        template = folder / "template.sqlite3"
-        migrate_to_head(make_app(f"sqlite:///{template}", folder))
-        yield {"name": "sqlite", "template": template}
+        templates = {name: folder / f"{name}.sqlite3" for name in TEMPLATES}
+        for name, path in templates.items():
+            fill_template(f"sqlite:///{path}", folder, with_library=name == "library")
+        yield {"name": "sqlite", "templates": templates}
         return
-    app = make_app(POSTGRES_URL, folder)
-    with app.app_context():
-        downgrade(directory=str(MIGRATIONS_DIR), revision="base")
-        upgrade(directory=str(MIGRATIONS_DIR))
-        db.engine.dispose()
-    yield {"name": "postgres", "url": POSTGRES_URL}
+    server = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
+    prefix = f"{server.database}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    names = {name: f"{prefix}_{name}" for name in TEMPLATES}
+    for name, database in names.items():
+        create_postgres_database(admin, database)
+        url = server.set(database=database).render_as_string(hide_password=False)
+        fill_template(url, folder, with_library=name == "library")
+    yield {"name": "postgres", "admin": admin, "server": server, "templates": names}
+    for database in [*names.values(), f"{prefix}_test"]:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def create_postgres_database(admin: Engine, name: str, template: str | None = None) -> None:
+    """(Re)create a PostgreSQL database, empty or as a copy of `template`."""
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        copy = f' TEMPLATE "{template}"' if template else ""
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
 
 
 @pytest.fixture
-def database_url(backend, tmp_path) -> Iterator[str]:
-    """The URL of an empty, migrated database for one test."""
+def database_url(backend, tmp_path, request) -> str:
+    """The URL of this test's own database: migrated, and loaded if it asks for `library`."""
+    template = backend["templates"]["library" if "library" in request.fixturenames else "migrated"]
     if backend["name"] == "sqlite":
         path = tmp_path / "workbench.sqlite3"
-        shutil.copy(backend["template"], path)
-        yield f"sqlite:///{path}"
-        return
-    yield backend["url"]
-    empty_postgres(backend["url"], tmp_path)
+        shutil.copy(template, path)
+        return f"sqlite:///{path}"
+    name = f"{template.rsplit('_', 1)[0]}_test"
+    create_postgres_database(backend["admin"], name, template)
+    return backend["server"].set(database=name).render_as_string(hide_password=False)
 
 
-def empty_postgres(url: str, instance_path: Path) -> None:
-    """Delete every row a test wrote, keeping the schema."""
-    app = make_app(url, instance_path)
-    with app.app_context():
-        tables = ", ".join(f'"{table.name}"' for table in ModelBase.metadata.sorted_tables)
-        db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        db.session.commit()
-        db.engine.dispose()
+@pytest.fixture
+def library(database_url) -> None:
+    """The profiles and reference data as `workbench init` loads them (see database_url)."""
 
 
 @pytest.fixture
@@ -113,3 +154,21 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def finished_job(app) -> Callable[[int], Job]:
+    """Wait for a job to succeed or fail, and return its record (as it stands at the deadline)."""
+
+    def wait(job_id: int, seconds: float = 120) -> Job:
+        deadline = time.monotonic() + seconds
+        while True:
+            db.session.expire_all()
+            job = db.session.get(Job, job_id)
+            if job.status in (JobStatus.SUCCEEDED, JobStatus.FAILED):
+                return job
+            if time.monotonic() > deadline:
+                return job
+            time.sleep(0.05)
+
+    return wait

@@ -2,18 +2,21 @@
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from workbench.config import REPOSITORY_ROOT, default_instance_path, load_settings
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 MIGRATIONS_DIR = PACKAGE_ROOT / "migrations"
 
+if TYPE_CHECKING:  # Flask is imported when an app is built, so `import workbench` stays light
+    from flask import Flask
 
-def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+
+def create_app(config: Mapping[str, Any] | None = None) -> "Flask":
     """Build the app: settings from `config`, the environment or the defaults; then extensions."""
+    from flask import Flask
+
     config = dict(config or {})
     app = Flask(
         __name__,
@@ -27,7 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-def register_extensions(app: Flask) -> None:
+def register_extensions(app: "Flask") -> None:
     """Bind the extension objects of extensions.py to this app."""
     from workbench.extensions import (
         csrf,
@@ -55,14 +58,14 @@ def register_extensions(app: Flask) -> None:
         enable_sqlite_foreign_keys(db.engine)
 
 
-def register_blueprints(app: Flask) -> None:
+def register_blueprints(app: "Flask") -> None:
     """Attach the web blueprints."""
     from workbench.web import register_blueprints as register_web
 
     register_web(app)
 
 
-def register_errorhandlers(app: Flask) -> None:
+def register_errorhandlers(app: "Flask") -> None:
     """Answer 404 and 500 with the site's own pages, never a traceback."""
     from flask import render_template
 
@@ -76,7 +79,7 @@ def register_errorhandlers(app: Flask) -> None:
         app.register_error_handler(code, render_error)
 
 
-def request_too_large(app: Flask) -> Any:
+def request_too_large(app: "Flask") -> Any:
     """A 413 that names the limit: uploads carry two claims files of WORKBENCH_CLAIMS_MAX_BYTES."""
     from werkzeug.exceptions import RequestEntityTooLarge
 

@@ -1,25 +1,89 @@
-"""The `workbench` command: init, serve, rates, and Flask's own (db, routes, shell)."""
+"""The `workbench` command: init, serve, rates, and Flask's own (db, routes, shell).
 
+Flask, the database and the heavy libraries (WeasyPrint, DuckDB, matplotlib) are imported by the
+commands that use them, and the app is built only for a command that needs it, so `--help` and
+`rates` answer at once (benchmarks/cli.py).
+"""
+
+import functools
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
-from flask import current_app
-from flask.cli import FlaskGroup
-from rq import SimpleWorker
 
 from workbench import create_app
-from workbench.services.jobs import job_queue
 
 USAGE_ERROR = 2
+# Flask's and Flask-Migrate's commands, found in the app when one of them is run.
+FLASK_COMMANDS = {
+    "db": "Perform database migrations (Flask-Migrate).",
+    "routes": "Show the routes for the app.",
+    "shell": "Run a shell in the app context.",
+}
 PAYMENT_MODEL_CHOICES = ("ffs", "ffs_plus_incentives", "bundled", "total_cost_of_care")
 TORNADO_OUTPUT_CHOICES = ("provider_net", "proposed_pmpm")
 DOCUMENT_KINDS = ("proposal", "brief", "executive-summary", "meeting-packet")
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def with_app(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a command inside the app's context, building the app first if nobody has."""
+
+    @click.pass_context
+    @functools.wraps(function)
+    def run(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+        from flask import current_app
+        from flask.cli import ScriptInfo
+
+        if not current_app:
+            info = ctx.find_object(ScriptInfo) or ScriptInfo(create_app=create_app)
+            ctx.with_resource(info.load_app().app_context())
+        return ctx.invoke(function, *args, **kwargs)
+
+    return run
+
+
+class AppGroup(click.Group):
+    """Commands that run in the app's context unless they say `with_appcontext=False`."""
+
+    def command(self, *args: Any, with_appcontext: bool = True, **kwargs: Any) -> Callable:
+        register = super().command(*args, **kwargs)
+        return lambda function: register(with_app(function) if with_appcontext else function)
+
+    def group(self, *args: Any, **kwargs: Any) -> Callable:
+        return super().group(*args, cls=AppGroup, **kwargs)
+
+
+class WorkbenchGroup(AppGroup):
+    """The top-level command: ours, and Flask's own, which are looked up in the app when run."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *FLASK_COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in FLASK_COMMANDS:
+            return super().get_command(ctx, name)
+        from flask.cli import FlaskGroup, ScriptInfo
+
+        if not isinstance(ctx.obj, ScriptInfo):
+            ctx.obj = ScriptInfo(create_app=create_app)
+        return FlaskGroup(create_app=create_app).get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List the commands without building the app to ask it for Flask's."""
+        ours = {name: AppGroup.get_command(self, ctx, name) for name in self.commands}
+        rows = [
+            (name, FLASK_COMMANDS.get(name) or ours[name].get_short_help_str())
+            for name in self.list_commands(ctx)
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=WorkbenchGroup)
 def cli() -> None:
     """Prepare payer negotiations for an integrated behavioral-health program."""
 
@@ -41,11 +105,18 @@ def fail(lines: list[str] | str) -> None:
 @click.option("--force", is_flag=True, help="Overwrite rows edited in the app with the files.")
 def init_command(profiles_dir: Path | None, force: bool) -> None:
     """Create or upgrade the database and load the profiles and reference data."""
+    from flask import current_app
+
+    from workbench.extensions import db
+    from workbench.services.accounts import create_first_administrator
     from workbench.services.setup import LibraryError, initialise
+    from workbench.services.unit_of_work import unit_of_work
 
     folder = profiles_dir or current_app.config["WORKBENCH_PROFILES_DIR"]
     try:
-        report = initialise(folder, force=force)
+        with unit_of_work(db.session) as session:
+            report = initialise(session, folder, force=force)
+            administrator = create_first_administrator(session)
     except LibraryError as error:
         fail(
             [f"workbench init: nothing was written; fix {len(error.errors)} problem(s):"]
@@ -53,24 +124,13 @@ def init_command(profiles_dir: Path | None, force: bool) -> None:
         )
     click.echo(f"Database ready ({current_app.config['SQLALCHEMY_DATABASE_URI'].split('://')[0]}).")
     click.echo(f"Loaded {folder}: {report.summary()}.")
-    announce_first_administrator()
-
-
-def announce_first_administrator() -> None:
-    """On an empty database, create the first administrator and say how to sign in, once."""
-    from workbench.extensions import db
-    from workbench.services.accounts import create_first_administrator
-
-    created = create_first_administrator(db.session)
-    if created is None:
-        return
-    db.session.commit()
-    email, password = created
-    click.echo(
-        f"Created the first administrator. Sign in at http://127.0.0.1:8000/login as {email}\n"
-        f"with the password {password} (shown only now; change it under Account),\n"
-        "then create accounts for your contracting leads and executives under Accounts."
-    )
+    if administrator is not None:
+        email, password = administrator
+        click.echo(
+            f"Created the first administrator. Sign in at http://127.0.0.1:8000/login as {email}\n"
+            f"with the password {password} (shown only now; change it under Account),\n"
+            "then create accounts for your contracting leads and executives under Accounts."
+        )
 
 
 @cli.group("users")
@@ -88,15 +148,16 @@ def users_create_command(email: str, role: str, name: str, password_stdin: bool)
     from workbench.extensions import db
     from workbench.models.enums import Role
     from workbench.services.accounts import AccountError, create_user
+    from workbench.services.unit_of_work import unit_of_work
 
     if not password_stdin:
         fail("workbench users create: pass --password-stdin and pipe the password in")
     password = sys.stdin.readline().rstrip("\r\n")
     try:
-        user = create_user(db.session, email, password, Role(role), name)
+        with unit_of_work(db.session) as session:
+            user = create_user(session, email, password, Role(role), name)
     except AccountError as error:
         fail(f"workbench users create: {error.field}: {error}")
-    db.session.commit()
     click.echo(f"Created {user.email} ({user.role}).")
 
 
@@ -135,6 +196,11 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
 @click.option("--burst", is_flag=True, help="Run the queued jobs, then stop.")
 def worker_command(burst: bool) -> None:
     """Run background jobs from the Redis queue (when WORKBENCH_REDIS_URL is set)."""
+    from flask import current_app
+    from rq import SimpleWorker
+
+    from workbench.services.jobs import job_queue
+
     if not current_app.config.get("WORKBENCH_REDIS_URL"):
         fail("workbench worker: set WORKBENCH_REDIS_URL; without it, jobs run inside `serve`")
     queue = job_queue(current_app)
@@ -270,6 +336,7 @@ def render_command(
         generate_document,
         preview_context,
     )
+    from workbench.services.unit_of_work import unit_of_work
 
     scenario = read_scenario_file(scenario_file)
     if scenario.method != 1:
@@ -278,14 +345,14 @@ def render_command(
             "are rendered from method-1 scenarios (examples/method-1/)"
         )
     try:
-        request = build_document_request(db.session, kind, stakeholders, prepared_by)
-        artifact, created = generate_document(db.session, scenario, request)
-        if html_out is not None:
-            context = preview_context(db.session, scenario, request)
-            html_out.write_text(render_html(context, standalone=True))
+        with unit_of_work(db.session) as session:
+            request = build_document_request(session, kind, stakeholders, prepared_by)
+            artifact, created = generate_document(session, scenario, request)
+            if html_out is not None:
+                context = preview_context(session, scenario, request)
+                html_out.write_text(render_html(context, standalone=True))
     except DocumentError as error:
         fail(f"workbench render: {error}")
-    db.session.commit()
     out.write_bytes(artifact.pdf)
     state = "rendered" if created else "served from storage"
     click.echo(f"{out}: {artifact.page_count} pages, sha256 {artifact.sha256[:12]}, {state}.")
@@ -336,6 +403,8 @@ def claims_size_command(
     as_json: bool,
 ) -> None:
     """Size a claims extract against its eligibility file."""
+    from flask import current_app
+
     from workbench.claims import ClaimsSizingError, format_result
     from workbench.extensions import db
     from workbench.services.claims import size_extract, sizing_options

@@ -7,30 +7,27 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import PROFILES_DIR, make_app, migrate_to_head
+from tests.conftest import fill_template, make_app
 from workbench.documents.context import DocumentRequest, build_context
 from workbench.documents.render import make_charts, render_document, render_html
 from workbench.engine import scenario_from_text
 from workbench.extensions import db
 from workbench.services.documents import get_library_snapshot
-from workbench.services.library import load_library
-from workbench.services.library_files import read_library
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "method-1"
 ISSUED = date(2026, 11, 23)
 
 
 @pytest.fixture(scope="session")
-def library(tmp_path_factory):
+def library_snapshot(tmp_path_factory):
     """The repository's profiles and reference data, loaded once and copied out as plain data."""
     folder = tmp_path_factory.mktemp("library")
     url = f"sqlite:///{folder / 'library.sqlite3'}"
+    fill_template(url, folder, with_library=True)
     app = make_app(url, folder)
-    migrate_to_head(app)
     with app.app_context():
-        load_library(db.session, read_library(PROFILES_DIR))
-        db.session.commit()
         snapshot = get_library_snapshot(db.session)
+        db.session.remove()
         db.engine.dispose()
     return snapshot
 
@@ -59,7 +56,7 @@ class Rendered:
 
 
 @pytest.fixture(scope="session")
-def render(library):
+def render(library_snapshot):
     """Render a document once per session for each distinct request."""
     cache: dict = {}
 
@@ -67,7 +64,7 @@ def render(library):
         key = (scenario_name, kind, stakeholders, tuple(sorted(replacements.items())))
         if key not in cache:
             scenario = example(scenario_name, **replacements)
-            cache[key] = Rendered(library, scenario, request_for(kind, *stakeholders))
+            cache[key] = Rendered(library_snapshot, scenario, request_for(kind, *stakeholders))
         return cache[key]
 
     return rendered

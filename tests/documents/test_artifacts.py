@@ -20,13 +20,7 @@ from workbench.services.documents import (
 )
 
 
-@pytest.fixture
-def loaded(app, runner):
-    runner.invoke(cli, ["init"], catch_exceptions=False)
-    return app
-
-
-def test_the_same_request_is_served_from_storage(loaded):
+def test_the_same_request_is_served_from_storage(app, library):
     scenario = example("worked-example.yaml")
     request = build_document_request(db.session, "executive-summary", (), "Riverside")
 
@@ -45,7 +39,7 @@ def test_the_same_request_is_served_from_storage(loaded):
 
 
 @pytest.fixture
-def approved(loaded) -> DocumentArtifact:
+def approved(app, library) -> DocumentArtifact:
     scenario = example("worked-example.yaml")
     request = build_document_request(db.session, "executive-summary", (), "Riverside")
     artifact, _ = generate_document(db.session, scenario, request)
@@ -92,7 +86,7 @@ def test_an_approved_artifact_cannot_be_deleted(approved):
     db.session.rollback()
 
 
-def test_render_command_writes_the_proposal_of_the_issue(loaded, runner, tmp_path):
+def test_render_command_writes_the_proposal_of_the_issue(app, library, runner, tmp_path):
     out, html = tmp_path / "proposal.pdf", tmp_path / "proposal.html"
     arguments = ["render", "--scenario", str(EXAMPLES / "worked-example.yaml")]
     arguments += ["--document", "proposal", "--stakeholder", "commercial_payer"]
@@ -109,7 +103,7 @@ def test_render_command_writes_the_proposal_of_the_issue(loaded, runner, tmp_pat
     assert '<h1 class="doc-title">Proposal to Commercial Plan A</h1>' in html.read_text()
 
 
-def test_render_command_writes_the_pdf_and_refuses_unknown_names(loaded, runner, tmp_path):
+def test_render_command_writes_the_pdf_and_refuses_unknown_names(app, library, runner, tmp_path):
     out = tmp_path / "summary.pdf"
     scenario = str(EXAMPLES / "worked-example.yaml")
 
@@ -152,7 +146,7 @@ def test_render_command_writes_the_pdf_and_refuses_unknown_names(loaded, runner,
 
 
 def test_a_render_past_its_limits_fails_cleanly_on_the_command_line(
-    loaded, runner, tmp_path, monkeypatch
+    library, runner, tmp_path, monkeypatch
 ):
     def too_slow(context):
         raise RenderError("the document took longer than 120 s to render")

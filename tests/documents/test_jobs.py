@@ -1,7 +1,6 @@
 """A render that is not in storage runs as a background job; the site keeps answering."""
 
 import os
-import time
 import uuid
 
 import pytest
@@ -14,6 +13,7 @@ from workbench.models import Job
 from workbench.models.enums import JobStatus
 from workbench.services.documents import build_document_request, request_document
 from workbench.services.jobs import enqueue_job, job_handler, job_queue
+from workbench.services.unit_of_work import commit
 
 
 @job_handler("test_failure")
@@ -26,35 +26,19 @@ def _bad_input(session, params, job):
     raise ValueError("claims.csv row 3, column setting: unknown setting 'er'")
 
 
-def wait_for(job_id: int, seconds: float = 120) -> Job:
-    deadline = time.monotonic() + seconds
-    while True:
-        db.session.expire_all()
-        job = db.session.get(Job, job_id)
-        if job.status in (JobStatus.SUCCEEDED, JobStatus.FAILED) or time.monotonic() > deadline:
-            return job
-        time.sleep(0.1)
-
-
-@pytest.fixture
-def loaded(app, runner):
-    runner.invoke(cli, ["init"], catch_exceptions=False)
-    return app
-
-
-def test_an_uncached_render_is_a_job_and_the_site_keeps_answering(loaded, client):
+def test_an_uncached_render_is_a_job_and_the_site_keeps_answering(library, client, finished_job):
     scenario = example("worked-example.yaml")
     request = build_document_request(db.session, "executive-summary", (), "Riverside")
 
     artifact, job = request_document(db.session, scenario, request)
-    db.session.commit()
+    commit(db.session)
     page = client.get("/login")
     status_while_serving = db.session.scalar(select(Job.status).where(Job.id == job.id))
 
     assert artifact is None
     assert page.status_code == 200
     assert status_while_serving in (JobStatus.QUEUED, JobStatus.RUNNING)
-    finished = wait_for(job.id)
+    finished = finished_job(job.id)
     assert finished.status == JobStatus.SUCCEEDED, finished.error
     assert finished.result_type == "document"
 
@@ -63,11 +47,11 @@ def test_an_uncached_render_is_a_job_and_the_site_keeps_answering(loaded, client
     assert stored.id == finished.result_id
 
 
-def test_a_failing_job_records_why(loaded):
+def test_a_failing_job_records_why(library, finished_job):
     job = enqueue_job(db.session, "test_failure", {}, user_id=None)
-    db.session.commit()
+    commit(db.session)
 
-    finished = wait_for(job.id)
+    finished = finished_job(job.id)
 
     assert finished.status == JobStatus.FAILED
     assert finished.error == (
@@ -76,23 +60,23 @@ def test_a_failing_job_records_why(loaded):
     assert finished.finished_at is not None
 
 
-def test_a_job_refused_for_its_input_says_why_in_the_inputs_own_words(loaded):
+def test_a_job_refused_for_its_input_says_why_in_the_inputs_own_words(library, finished_job):
     job = enqueue_job(db.session, "test_bad_input", {}, user_id=None)
-    db.session.commit()
+    commit(db.session)
 
-    assert wait_for(job.id).error == "claims.csv row 3, column setting: unknown setting 'er'"
+    assert finished_job(job.id).error == "claims.csv row 3, column setting: unknown setting 'er'"
 
 
-def test_a_request_already_rendering_is_answered_with_the_same_job(loaded):
+def test_a_request_already_rendering_is_answered_with_the_same_job(library, finished_job):
     scenario = example("worked-example.yaml")
     request = build_document_request(db.session, "executive-summary", (), "Riverside")
 
     _, first = request_document(db.session, scenario, request)
     _, second = request_document(db.session, scenario, request)
-    db.session.commit()
+    commit(db.session)
 
     assert second.id == first.id
-    assert wait_for(first.id).status == JobStatus.SUCCEEDED
+    assert finished_job(first.id).status == JobStatus.SUCCEEDED
 
 
 @pytest.mark.skipif(
@@ -108,7 +92,7 @@ def test_with_redis_a_render_waits_on_the_queue_until_a_worker_runs_it(app_with)
         runner.invoke(cli, ["init"], catch_exceptions=False)
         request = build_document_request(db.session, "executive-summary", (), "Riverside")
         _, job = request_document(db.session, example("worked-example.yaml"), request)
-        db.session.commit()
+        commit(db.session)
         queue = job_queue(app)
         waiting = (queue.count, db.session.get(Job, job.id).status)
 

@@ -3,11 +3,9 @@
 import io
 import re
 
-import pytest
 from pypdf import PdfReader
 
 from tests.documents.conftest import example
-from workbench.cli import cli
 from workbench.documents.context import UNNAMED_PROVIDER
 from workbench.extensions import db
 from workbench.models import Contact, Organization
@@ -16,12 +14,6 @@ from workbench.models.enums import OrganizationKind
 from workbench.services.documents import build_document_request, generate_document
 
 OURS = "Lakeside Family Medicine"
-
-
-@pytest.fixture
-def loaded(app, runner):
-    runner.invoke(cli, ["init"], catch_exceptions=False)
-    return app
 
 
 def add_own(name: str = OURS, *, archived: bool = False, contact: bool = True) -> Organization:
@@ -44,14 +36,14 @@ def pdf_text(kind: str, *stakeholders: str) -> str:
     return re.sub(r"\s+", " ", "\n".join(page.extract_text() for page in pages))
 
 
-def test_without_an_organization_of_our_own_the_document_keeps_the_unnamed_wording(loaded):
+def test_without_an_organization_of_our_own_the_document_keeps_the_unnamed_wording(app, library):
     text = pdf_text("brief", "commercial_payer")
 
     assert f"PREPARED BY {UNNAMED_PROVIDER}" in text
     assert "Contact:" not in text
 
 
-def test_the_brief_is_prepared_by_our_own_organization_with_its_contact(loaded):
+def test_the_brief_is_prepared_by_our_own_organization_with_its_contact(app, library):
     add_own()
     text = pdf_text("brief", "commercial_payer")
 
@@ -60,7 +52,7 @@ def test_the_brief_is_prepared_by_our_own_organization_with_its_contact(loaded):
     assert UNNAMED_PROVIDER not in text
 
 
-def test_the_proposal_names_our_organization_on_the_cover_and_as_the_program(loaded):
+def test_the_proposal_names_our_organization_on_the_cover_and_as_the_program(app, library):
     add_own(contact=False)
     text = pdf_text("proposal", "commercial_payer")
 
@@ -69,14 +61,14 @@ def test_the_proposal_names_our_organization_on_the_cover_and_as_the_program(loa
     assert UNNAMED_PROVIDER not in text and "Contact:" not in text
 
 
-def test_the_executive_summary_keeps_itself_inside_our_organization(loaded):
+def test_the_executive_summary_keeps_itself_inside_our_organization(app, library):
     add_own()
     text = pdf_text("executive-summary")
 
     assert f"not for distribution outside {OURS}" in text
 
 
-def test_an_archived_organization_of_our_own_is_not_named(loaded):
+def test_an_archived_organization_of_our_own_is_not_named(app, library):
     add_own("Old Name Clinic", archived=True)
     text = pdf_text("brief", "commercial_payer")
 
@@ -84,7 +76,7 @@ def test_an_archived_organization_of_our_own_is_not_named(loaded):
     assert f"PREPARED BY {UNNAMED_PROVIDER}" in text
 
 
-def test_a_name_given_for_the_document_wins_and_carries_no_contact_of_ours(loaded):
+def test_a_name_given_for_the_document_wins_and_carries_no_contact_of_ours(app, library):
     add_own()
     request = build_document_request(db.session, "brief", ("commercial_payer",), "Consultancy X")
     artifact, _ = generate_document(db.session, example("worked-example.yaml"), request)

@@ -8,15 +8,8 @@ import pytest
 from pypdf import PdfReader
 from weasyprint.urls import URLFetcher
 
-from workbench.documents.pdf import (
-    STATIC_ROOT,
-    PdfRequest,
-    RenderError,
-    StaticOnlyFetcher,
-    render_pdf,
-    render_pdf_here,
-    static_path,
-)
+from workbench.documents.layout import StaticOnlyFetcher, render_pdf_here
+from workbench.documents.pdf import STATIC_ROOT, PdfRequest, RenderError, render_pdf, static_path
 
 HOSTILE_URLS = [
     "file:///etc/hostname",

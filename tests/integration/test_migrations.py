@@ -13,9 +13,8 @@ def table_names() -> set[str]:
     return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
 
 
-def test_migrations_go_from_empty_to_head_and_back(backend, tmp_path):
-    url = backend.get("url") or f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-    app = make_app(url, tmp_path)
+def test_migrations_go_from_empty_to_head_and_back(database_url, tmp_path):
+    app = make_app(database_url, tmp_path)
     with app.app_context():
         downgrade(directory=str(MIGRATIONS_DIR), revision="base")
         assert table_names() == set()
@@ -26,9 +25,6 @@ def test_migrations_go_from_empty_to_head_and_back(backend, tmp_path):
         downgrade(directory=str(MIGRATIONS_DIR), revision="base")
         assert table_names() == set()
 
-        upgrade(
-            directory=str(MIGRATIONS_DIR)
-        )  # leave the shared database as the other tests expect
         db.engine.dispose()
 
 

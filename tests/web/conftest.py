@@ -9,18 +9,42 @@ state leaking from one browser to another, fails here. Read the database with `w
 """
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import make_app
+from workbench import engine
 from workbench.extensions import db
+from workbench.models import (
+    AuditEvent,
+    CodeCoverage,
+    Contact,
+    FeeScheduleEntry,
+    Organization,
+    Scenario,
+)
 from workbench.models.enums import Role
 from workbench.services.accounts import create_user
+from workbench.services.documents import build_document_request, generate_document
 
 PASSWORD = "a long test passphrase 42"
+WORKED = Path(__file__).resolve().parents[2] / "examples" / "worked-example.yaml"
+PAYER = {
+    "version": "0",
+    "name": "Great Lakes Health Plan",
+    "kind": "payer",
+    "payer_type": "medicaid_mco",
+    "profile_id": "",
+    "attributed_members": "12000",
+    "baseline_tcoc_pmpm": "512.40",
+    "notes": "Medicaid plan, BH carved in.",
+}
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 
 
@@ -91,3 +115,66 @@ def accounts(app) -> dict:
 @pytest.fixture
 def web(client, accounts) -> Web:
     return Web(client, accounts)
+
+
+@pytest.fixture
+def scenario_id(web, library) -> int:
+    """Save the worked example as a scenario the lead owns, with the library loaded."""
+    parsed = engine.scenario_from_text(WORKED.read_text())
+    with web.db() as session:
+        scenario = Scenario(
+            name=parsed.name,
+            method_version=parsed.method,
+            payment_model=parsed.payment_model,
+            inputs=engine.scenario_to_dict(parsed),
+            owner_id=web.accounts["lead"].id,
+        )
+        session.add(scenario)
+        session.commit()
+        return scenario.id
+
+
+@pytest.fixture
+def document_id(web, scenario_id) -> int:
+    """An executive summary of the worked example, rendered the way the CLI does."""
+    with web.db() as session:
+        parsed = engine.parse_scenario(session.get(Scenario, scenario_id).inputs)
+        request = build_document_request(session, "executive-summary", (), None)
+        artifact, _ = generate_document(
+            session, parsed, request, user_id=web.accounts["lead"].id, scenario_id=scenario_id
+        )
+        session.commit()
+        return artifact.id
+
+
+def wait_for_result(web, job_url: str, seconds: float = 120) -> str:
+    """Poll the job page as htmx does until it names the result page."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        response = web.get(job_url, headers={"HX-Request": "true"})
+        if "HX-Redirect" in response.headers:
+            return response.headers["HX-Redirect"]
+        assert "It failed" not in response.get_data(as_text=True)
+        time.sleep(0.2)
+    raise AssertionError("the render did not finish")
+
+
+def add_payer(web, **changes) -> int:
+    """Create a payer through the form, as a lead; return its id."""
+    response = web.post("/organizations/new", {**PAYER, **changes}, page="/organizations/new")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def events(web, action: str) -> list[AuditEvent]:
+    with web.db() as session:
+        return list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def counts(web, models: tuple = (Organization, Contact, CodeCoverage, FeeScheduleEntry)) -> tuple:
+    """Count audit events and the rows of `models`: what a refused request must not add."""
+    with web.db() as session:
+        return tuple(
+            session.scalar(select(func.count()).select_from(model))
+            for model in (AuditEvent, *models)
+        )

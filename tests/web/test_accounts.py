@@ -4,11 +4,14 @@ import os
 
 import pytest
 import redis
+from argon2 import PasswordHasher
 
 from tests.web.conftest import PASSWORD, TOKEN
 from workbench.cli import cli
 from workbench.extensions import db
 from workbench.models import AuditEvent, User
+from workbench.models.enums import Role
+from workbench.services import accounts
 from workbench.services.accounts import password_problem
 
 
@@ -181,6 +184,17 @@ def test_a_64_character_password_is_accepted():
 
 def test_passwords_are_stored_as_argon2id(accounts):
     assert accounts["lead"].password_hash.startswith("$argon2id$")
+
+
+def test_passwords_are_hashed_at_rfc_9106s_cost_outside_the_tests(app, monkeypatch):
+    """The other tests hash cheaply (tests/conftest.py); this one uses the hasher as shipped."""
+    monkeypatch.setattr(accounts, "HASHER", PasswordHasher())
+    with app.app_context():
+        user = accounts.create_user(db.session, "x@example.org", PASSWORD, Role.LEAD)
+
+        assert user.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+        assert accounts.authenticate(db.session, "x@example.org", PASSWORD) is user
+        assert accounts.authenticate(db.session, "x@example.org", PASSWORD + "!") is None
 
 
 def test_pages_carry_the_security_headers(web):

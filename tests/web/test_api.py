@@ -7,8 +7,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.web.test_documents import document_id, scenario_id  # noqa: F401 (fixtures)
-from tests.web.test_organizations import library  # noqa: F401 (fixture)
 from workbench.cli import cli
 from workbench.models import Offer
 
@@ -84,7 +82,7 @@ def test_evaluate_names_the_field_of_a_bad_scenario(web):
     assert "program.care_manager_fte: must be greater than 0" in response.get_json()["errors"]
 
 
-def test_documents_are_listed_and_fetched(web, document_id):  # noqa: F811
+def test_documents_are_listed_and_fetched(web, document_id):
     token = issue_token(web, "viewer")
 
     listing = web.client.get("/api/v1/documents", headers=bearer(token)).get_json()
@@ -115,7 +113,7 @@ def test_recording_an_offer_needs_the_lead_role(web, role):
     assert response.status_code == 403
 
 
-def test_a_lead_records_a_counteroffer_through_the_api(web, library):  # noqa: F811
+def test_a_lead_records_a_counteroffer_through_the_api(web, library):
     from tests.web.test_negotiations import open_negotiation
 
     web.sign_in("lead")
@@ -150,7 +148,7 @@ def test_a_lead_records_a_counteroffer_through_the_api(web, library):  # noqa: F
         ({"round": 1, "side": "ours", "payment_model": "ffs", "colour": 1}, "unknown field"),
     ],
 )
-def test_a_bad_offer_names_its_field_and_stores_nothing(web, library, body, message):  # noqa: F811
+def test_a_bad_offer_names_its_field_and_stores_nothing(web, library, body, message):
     from tests.web.test_negotiations import open_negotiation
 
     web.sign_in("lead")

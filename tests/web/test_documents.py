@@ -2,64 +2,18 @@
 
 import io
 import re
-import time
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
+from tests.web.conftest import wait_for_result
 from workbench import engine
-from workbench.cli import cli
-from workbench.models import AuditEvent, DocumentArtifact, Scenario
+from workbench.models import AuditEvent, DocumentArtifact
 from workbench.models.enums import DocumentStatus
-from workbench.services.documents import build_document_request, generate_document
 
 CENT = Decimal("0.01")
 WORKED = Path(__file__).resolve().parents[2] / "examples" / "method-1" / "worked-example.yaml"
-
-
-@pytest.fixture
-def scenario_id(runner, web) -> int:
-    """Load the library and save the worked example as a scenario the lead owns."""
-    runner.invoke(cli, ["init"], catch_exceptions=False)
-    parsed = engine.scenario_from_text(WORKED.read_text())
-    with web.db() as session:
-        scenario = Scenario(
-            name=parsed.name,
-            method_version=parsed.method,
-            payment_model=parsed.payment_model,
-            inputs=engine.scenario_to_dict(parsed),
-            owner_id=web.accounts["lead"].id,
-        )
-        session.add(scenario)
-        session.commit()
-        return scenario.id
-
-
-@pytest.fixture
-def document_id(web, scenario_id) -> int:
-    """An executive summary of the worked example, rendered the way the CLI does."""
-    with web.db() as session:
-        parsed = engine.parse_scenario(session.get(Scenario, scenario_id).inputs)
-        request = build_document_request(session, "executive-summary", (), None)
-        artifact, _ = generate_document(
-            session, parsed, request, user_id=web.accounts["lead"].id, scenario_id=scenario_id
-        )
-        session.commit()
-        return artifact.id
-
-
-def wait_for_result(web, job_url: str, seconds: float = 120) -> str:
-    """Poll the job page as htmx does until it names the result page."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        response = web.get(job_url, headers={"HX-Request": "true"})
-        if "HX-Redirect" in response.headers:
-            return response.headers["HX-Redirect"]
-        assert "It failed" not in response.get_data(as_text=True)
-        time.sleep(0.2)
-    raise AssertionError("the render did not finish")
 
 
 def pdf_text(data: bytes) -> str:

@@ -1,10 +1,7 @@
 """The dashboard: the pipeline, meetings ahead, the review queue and the library's size."""
 
-from workbench.cli import cli
 
-
-def test_the_dashboard_shows_the_pipeline_and_the_loaded_library(runner, web):
-    runner.invoke(cli, ["init"], catch_exceptions=False)
+def test_the_dashboard_shows_the_pipeline_and_the_loaded_library(web, library):
     web.sign_in("lead")
 
     page = web.get("/").get_data(as_text=True)

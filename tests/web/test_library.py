@@ -29,10 +29,8 @@ PILOT = {
 
 
 @pytest.fixture
-def library(runner, web):
-    """The profiles and reference library loaded by `workbench init`; the lead signed in."""
-    result = runner.invoke(cli, ["init"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+def lead(web, library):
+    """The lead signed in, with the profiles and reference library loaded."""
     web.sign_in("lead")
 
 
@@ -41,7 +39,7 @@ def studies(html: str) -> set[str]:
     return set(re.findall(r'href="/library/evidence/(?!new")([a-z0-9_]+)"', html))
 
 
-def test_the_profiles_list_links_every_profile(web, library):
+def test_the_profiles_list_links_every_profile(web, lead):
     page = web.get("/library/").get_data(as_text=True)
 
     with web.db() as session:
@@ -51,7 +49,7 @@ def test_the_profiles_list_links_every_profile(web, library):
         assert f'href="/library/profiles/{key}"' in page
 
 
-def test_a_profile_page_orders_the_nine_weights_and_shows_objections(web, library):
+def test_a_profile_page_orders_the_nine_weights_and_shows_objections(web, lead):
     page = web.get("/library/profiles/commercial_payer").get_data(as_text=True)
 
     weights = re.findall(r'<th scope="row">([^<]+)</th>\s*<td class="weight-bar">', page)
@@ -66,7 +64,7 @@ def test_a_profile_page_orders_the_nine_weights_and_shows_objections(web, librar
     assert web.get("/library/profiles/nobody").status_code == 404
 
 
-def test_the_evidence_library_filters_by_value_domain(web, library):
+def test_the_evidence_library_filters_by_value_domain(web, lead):
     everything = studies(web.get("/library/evidence").get_data(as_text=True))
     filtered = studies(
         web.get("/library/evidence?domain=patient_experience").get_data(as_text=True)
@@ -84,7 +82,7 @@ def test_the_evidence_library_filters_by_value_domain(web, library):
     assert 0 < len(filtered) < len(everything)
 
 
-def test_the_evidence_library_filters_by_stance(web, library):
+def test_the_evidence_library_filters_by_stance(web, lead):
     against = studies(web.get("/library/evidence?stance=against").get_data(as_text=True))
 
     with web.db() as session:
@@ -94,7 +92,7 @@ def test_the_evidence_library_filters_by_stance(web, library):
     assert against == expected and against
 
 
-def test_an_evidence_page_shows_the_full_citation_and_note(web, library):
+def test_an_evidence_page_shows_the_full_citation_and_note(web, lead):
     page = web.get("/library/evidence/impact_2002").get_data(as_text=True)
 
     assert "Long-term cost effects of collaborative care for late-life depression" in page
@@ -103,7 +101,7 @@ def test_an_evidence_page_shows_the_full_citation_and_note(web, library):
     assert web.get("/library/evidence/no_such_study").status_code == 404
 
 
-def test_a_lead_adds_local_evidence_with_its_source(web, library):
+def test_a_lead_adds_local_evidence_with_its_source(web, lead):
     response = web.post("/library/evidence/new", PILOT, page="/library/evidence/new")
     again = web.post("/library/evidence/new", PILOT, page="/library/evidence/new")
 
@@ -128,7 +126,7 @@ def test_a_lead_adds_local_evidence_with_its_source(web, library):
     assert key in outcomes
 
 
-def test_local_evidence_survives_loading_the_library_again(web, library, runner):
+def test_local_evidence_survives_loading_the_library_again(web, lead, runner):
     web.post("/library/evidence/new", PILOT, page="/library/evidence/new")
 
     runner.invoke(cli, ["init"], catch_exceptions=False)
@@ -147,7 +145,7 @@ def test_local_evidence_survives_loading_the_library_again(web, library, runner)
         ({"citation": "  "}, "This field is required"),
     ],
 )
-def test_bad_local_evidence_is_kept_with_422_and_nothing_saved(web, library, change, message):
+def test_bad_local_evidence_is_kept_with_422_and_nothing_saved(web, lead, change, message):
     before = row_count(web)
 
     response = web.post("/library/evidence/new", {**PILOT, **change}, page="/library/evidence/new")
@@ -160,7 +158,7 @@ def test_bad_local_evidence_is_kept_with_422_and_nothing_saved(web, library, cha
 
 
 @pytest.mark.parametrize("role", ["viewer", "executive"])
-def test_only_a_lead_may_add_evidence(web, library, role):
+def test_only_a_lead_may_add_evidence(web, lead, role):
     web.sign_in(role)
     before = row_count(web)
 

@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 # `library` is a fixture: imported, pytest finds it here; every test below uses it.
-from tests.web.test_documents import scenario_id, wait_for_result  # noqa: F401 (fixture)
-from tests.web.test_organizations import add_payer, counts, events, library  # noqa: F401
+from tests.web.conftest import add_payer, counts, events, wait_for_result
 from workbench.extensions import db
 from workbench.models import Meeting, Negotiation, Offer, StakeholderProfile
 from workbench.models.enums import NegotiationStage, OfferResponse, OfferSide, PaymentModel
@@ -350,7 +349,7 @@ def stage_of(web, negotiation_id: int) -> str:
         return str(session.get(Negotiation, negotiation_id).stage)
 
 
-def test_the_stage_follows_the_proposal_and_the_payers_counteroffer(web, scenario_id):  # noqa: F811
+def test_the_stage_follows_the_proposal_and_the_payers_counteroffer(web, scenario_id):
     """Drafted, in review, approved, sent, countered: the dashboard follows without edits."""
     web.sign_in("lead")
     # The worked example's focus payer is Commercial Plan A; the scenario links no organization.

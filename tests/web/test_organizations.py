@@ -6,9 +6,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from workbench.cli import cli
+from tests.web.conftest import PAYER, add_payer, counts, events
 from workbench.models import (
-    AuditEvent,
     BillingCode,
     CodeCoverage,
     Contact,
@@ -18,29 +17,6 @@ from workbench.models import (
     StakeholderProfile,
 )
 from workbench.models.enums import CoverageStatus
-
-PAYER = {
-    "version": "0",
-    "name": "Great Lakes Health Plan",
-    "kind": "payer",
-    "payer_type": "medicaid_mco",
-    "profile_id": "",
-    "attributed_members": "12000",
-    "baseline_tcoc_pmpm": "512.40",
-    "notes": "Medicaid plan, BH carved in.",
-}
-
-
-def add_payer(web, **changes) -> int:
-    """Create a payer through the form, as a lead; return its id."""
-    response = web.post("/organizations/new", {**PAYER, **changes}, page="/organizations/new")
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return int(response.headers["Location"].rsplit("/", 1)[1])
-
-
-def events(web, action: str) -> list[AuditEvent]:
-    with web.db() as session:
-        return list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
 
 
 def code_id(web, code: str) -> int:
@@ -59,13 +35,6 @@ def row_fields(code: int, **values) -> dict:
         "same_day_restrictions": "",
     }
     return {f"c{code}-{name}": value for name, value in {**fields, **values}.items()}
-
-
-@pytest.fixture
-def library(runner):
-    """Billing codes, profiles and Medicare's fee schedule, as `workbench init` loads them."""
-    result = runner.invoke(cli, ["init"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
 
 
 def test_a_lead_adds_a_payer_and_sees_it_listed(web, library):
@@ -455,15 +424,6 @@ def state_changing_requests(web) -> list[tuple[str, dict]]:
         (f"{url}/coverage/{code}", row_fields(code, status="covered")),
         (f"{url}/delete", {}),
     ]
-
-
-def counts(web, models: tuple = (Organization, Contact, CodeCoverage, FeeScheduleEntry)) -> tuple:
-    """Count audit events and the rows of `models`: what a refused request must not add."""
-    with web.db() as session:
-        return tuple(
-            session.scalar(select(func.count()).select_from(model))
-            for model in (AuditEvent, *models)
-        )
 
 
 @pytest.mark.parametrize("role", ["viewer", "executive"])

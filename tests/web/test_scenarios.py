@@ -388,8 +388,7 @@ def test_deleting_a_scenario_an_offer_refers_to_only_hides_it(web, scenario_id):
     assert web.get(f"/scenarios/{scenario_id}").status_code == 404
 
 
-def test_a_new_scenario_is_built_row_by_row_and_saved(web, runner):
-    runner.invoke(cli, ["init"], catch_exceptions=False)
+def test_a_new_scenario_is_built_row_by_row_and_saved(web, library):
     web.sign_in("lead")
     fields = form_fields(web.get("/scenarios/new").get_data(as_text=True))
     with web.db() as session:

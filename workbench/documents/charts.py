@@ -7,16 +7,15 @@ text. Output is deterministic (fixed hash salt, no date) so the same inputs give
 import base64
 import io
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 from markupsafe import Markup
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+if TYPE_CHECKING:  # matplotlib is imported by the first chart drawn, not by every process
+    from matplotlib.ticker import FuncFormatter
 
 PALETTE = ("#1f5f8b", "#d98c2b", "#5b8c5a", "#8c3b3b", "#6b5b95")
 STYLE = {
@@ -69,8 +68,10 @@ def cents(value: float, _position: int | None = None) -> str:
     return f"{sign}${abs(value):,.2f}"
 
 
-def money_axis(values: Sequence[float]) -> FuncFormatter:
+def money_axis(values: Sequence[float]) -> "FuncFormatter":
     """Whole dollars, or cents when every value is under $100 (PMPM rates)."""
+    from matplotlib.ticker import FuncFormatter
+
     small = max((abs(value) for value in values), default=0) < 100
     return FuncFormatter(cents if small else dollars)
 
@@ -84,8 +85,7 @@ def grouped_bars(
     title: str, categories: Sequence[str], series: Sequence[Series], y_label: str
 ) -> Chart:
     """Bars per category, one colour per series (models compared; cost vs revenue by payer)."""
-    with plt.rc_context(STYLE):
-        figure, axes = plt.subplots(figsize=(7, 3.2))
+    with _figure(3.2) as (figure, axes):
         figure.subplots_adjust(left=0.16, right=0.98, top=0.9, bottom=0.22)
         width = 0.8 / len(series)
         for index, entry in enumerate(series):
@@ -109,9 +109,10 @@ def tornado(
     x_label: str,
 ) -> Chart:
     """Horizontal bars from the base value to the output at each input's low and high."""
-    with plt.rc_context(STYLE):
-        height = 0.45 * len(labels) + 1.2
-        figure, axes = plt.subplots(figsize=(7, height))
+    from matplotlib.ticker import MaxNLocator
+
+    height = 0.45 * len(labels) + 1.2
+    with _figure(height) as (figure, axes):
         # Fixed margins (in inches turned into fractions): a tight layout costs a second drawing.
         figure.subplots_adjust(left=0.33, right=0.97, top=1 - 0.4 / height, bottom=0.75 / height)
         rows = range(len(labels))[::-1]
@@ -144,8 +145,7 @@ def distribution(
     The markers' names and values go in the legend: percentiles close together would overlap
     as labels on the plot.
     """
-    with plt.rc_context(STYLE):
-        figure, axes = plt.subplots(figsize=(7, 2.9))
+    with _figure(2.9) as (figure, axes):
         figure.subplots_adjust(left=0.05, right=0.98, top=0.88, bottom=0.2)
         lows = [low for low, _, _ in bins]
         widths = [high - low for low, high, _ in bins]
@@ -167,6 +167,24 @@ def distribution(
         return Chart(title, _svg(figure))
 
 
+def _pyplot() -> Any:
+    """Import matplotlib's pyplot on its file-only backend (imported once, when first drawn)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot
+
+    return matplotlib.pyplot
+
+
+@contextmanager
+def _figure(height: float) -> Iterator[tuple[Any, Any]]:
+    """Open a 7-inch-wide figure with one axes, in the house style."""
+    plt = _pyplot()
+    with plt.rc_context(STYLE):
+        yield plt.subplots(figsize=(7, height))
+
+
 def _title(figure, title: str) -> None:
     """Set the title at the figure's left edge, so long titles are not cut by a wide margin."""
     figure.text(0.01, 0.985, title, ha="left", va="top", fontweight="bold", fontsize=10)
@@ -179,7 +197,7 @@ def _svg(figure) -> Markup:
     """
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None})
-    plt.close(figure)
+    _pyplot().close(figure)
     svg = buffer.getvalue()
     return Markup(svg[svg.index("<svg") :])
 
@@ -188,8 +206,7 @@ def lines_by_round(
     title: str, rounds: Sequence[int], series: Sequence[Series], y_label: str
 ) -> Chart:
     """A line per series over negotiation rounds (our ask, their offer); NaN leaves a gap."""
-    with plt.rc_context(STYLE):
-        figure, axes = plt.subplots(figsize=(7, 2.9))
+    with _figure(2.9) as (figure, axes):
         figure.subplots_adjust(left=0.12, right=0.98, top=0.88, bottom=0.24)
         for index, entry in enumerate(series):
             axes.plot(

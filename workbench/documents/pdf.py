@@ -1,20 +1,15 @@
 """HTML to PDF with WeasyPrint, fetching nothing but the package's own static files.
 
-WeasyPrint's default fetcher reads local files and follows redirects, which has been exploited
-(CVE-2024-28184, CVE-2025-68616, GHSA-jf6q-chmf-3h3v). Every WeasyPrint object here gets
-`StaticOnlyFetcher`, and a render runs in a child process so a time limit can really stop it.
+A render runs in a child process so a time limit can really stop it; WeasyPrint itself is
+imported there (documents/layout.py), never by the web or command-line process.
 """
 
 import logging
-import mimetypes
 import multiprocessing
 import queue
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-
-from weasyprint import CSS, HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 LOGGER = logging.getLogger(__name__)
 # Render workers are children of a fork server that has imported and warmed WeasyPrint once
@@ -32,28 +27,6 @@ class RenderError(Exception):
 
 class RefusedURL(ValueError):
     """A document asked for something outside the static folder; WeasyPrint skips it."""
-
-
-class StaticOnlyFetcher(URLFetcher):
-    """Serve files under workbench/static/ and data: images; refuse everything else, logged.
-
-    data: URLs carry their own bytes (the charts are embedded that way), so nothing is fetched.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(
-            allowed_protocols=("file", "data"), allow_redirects=False, fail_on_errors=False
-        )
-
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
-        if url.startswith("data:image/"):
-            return super().fetch(url, headers)
-        path = static_path(url)
-        if path is None:
-            LOGGER.warning("Refused to fetch %r while rendering a document", url[:200])
-            raise RefusedURL(f"only the workbench's static files may be fetched, not {url[:200]}")
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
 
 
 def static_path(url: str) -> Path | None:
@@ -140,34 +113,20 @@ class RenderWorker:
 
 def _serve(connection) -> None:
     """Render each request that arrives until the parent goes away."""
+    from workbench.documents import layout
+
     while True:
         try:
             request = connection.recv()
         except EOFError:
             return
         try:
-            connection.send(render_pdf_here(request))
+            connection.send(layout.render_pdf_here(request))
         except RenderError as error:
             connection.send(str(error))
         except Exception as error:  # the parent needs a message, not a dead pipe
             LOGGER.exception("WeasyPrint failed")
             connection.send(f"the renderer failed: {error.__class__.__name__}: {error}")
-
-
-def render_pdf_here(request: PdfRequest) -> RenderedPdf:
-    """Lay out and write the PDF in this process (the child, or a benchmark)."""
-    fetcher = StaticOnlyFetcher()
-    html = HTML(string=request.html, base_url=STATIC_BASE_URL, url_fetcher=fetcher)
-    stylesheets = [
-        CSS(string=css, base_url=STATIC_BASE_URL, url_fetcher=fetcher)
-        for css in request.stylesheets
-    ]
-    document = html.render(stylesheets=stylesheets)
-    if len(document.pages) > request.max_pages:
-        raise RenderError(
-            f"the document has {len(document.pages)} pages, over the limit of {request.max_pages}"
-        )
-    return RenderedPdf(pdf=document.write_pdf(), page_count=len(document.pages))
 
 
 _IDLE_WORKERS: queue.Queue[RenderWorker] = queue.Queue()

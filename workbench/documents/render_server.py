@@ -4,7 +4,8 @@ A fresh process spends most of its first render loading fonts and building cache
 forked from a server that has already rendered once inherit all of that.
 """
 
-from workbench.documents.pdf import PdfRequest, render_pdf_here
+from workbench.documents.layout import render_pdf_here
+from workbench.documents.pdf import PdfRequest
 
 WARM_UP = PdfRequest(
     html="<html><body><h1>Warm</h1><p style='font-family: DejaVu Serif'>up <b>bold</b> "

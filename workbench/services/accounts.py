@@ -6,6 +6,7 @@ recommendation), because werkzeug's default scrypt parameters sit below OWASP's 
 
 import hashlib
 import secrets
+from functools import cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -16,12 +17,11 @@ from sqlalchemy.orm import Session
 from workbench.models import User, utcnow
 from workbench.models.enums import Role
 from workbench.services.audit import record_event
+from workbench.services.unit_of_work import keep_when_refused
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 64
 HASHER = PasswordHasher()
-# Verified against when the email is unknown, so both failures take the same time.
-_DUMMY_HASH = HASHER.hash("not a real password, only a timing decoy")
 _COMMON = frozenset(
     line.strip().lower()
     for line in (Path(__file__).with_name("common_passwords.txt")).read_text().splitlines()
@@ -35,6 +35,16 @@ class AccountError(ValueError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+@cache
+def _decoy_hash(hasher: PasswordHasher) -> str:
+    """Return a hash to verify against when the email is unknown, so both failures take as long.
+
+    Made on first use, not at import: hashing costs what a sign-in costs, and most commands
+    never check a password.
+    """
+    return hasher.hash("not a real password, only a timing decoy")
 
 
 def password_problem(password: str, email: str = "") -> str | None:
@@ -104,7 +114,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     if len(password) > MAX_PASSWORD_LENGTH:
         password = password[: MAX_PASSWORD_LENGTH + 1]
     try:
-        HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
+        HASHER.verify(user.password_hash if user else _decoy_hash(HASHER), password)
     except (VerificationError, InvalidHashError):
         record_event(
             session,
@@ -112,6 +122,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
             user_id=user.id if user else None,
             details={"email": normalise_email(email)[:320]},
         )
+        keep_when_refused(session)  # the refusal is answered 401, and its audit record stays
         return None
     if user is None or not user.active:
         return None

@@ -10,8 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from workbench.claims import (
@@ -58,12 +57,9 @@ def get_savings_rates(session: Session) -> list[SavingsRate]:
         )
         .order_by(EvidenceItem.key)
     )
-    try:
-        items = session.scalars(query).all()
-    except (OperationalError, ProgrammingError):
-        # No evidence table yet: `workbench init` has not been run on this database.
-        session.rollback()
-        return []
+    if not inspect(session.connection()).has_table(EvidenceItem.__tablename__):
+        return []  # `workbench init` has not been run on this database yet
+    items = session.scalars(query).all()
     return [
         _rate(item.key, item.study, item.effect_value, item.effect_low, item.effect_high)
         for item in items

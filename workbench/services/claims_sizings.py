@@ -193,13 +193,11 @@ def size_files(
     session: Session, params: Mapping[str, Any], files: list[ClaimsFile], job: Job
 ) -> ClaimsSizing:
     """Hash and size the files, and add the ClaimsSizing; raises ClaimsSizingError."""
-    from workbench.extensions import db
-
     organization = session.get(Organization, params["organization_id"])
     if organization is None or organization.deleted_at is not None:
         raise ClaimsSizingError("the organization was deleted before its claims were sized")
     by_role = {item.role: item for item in files}
-    progress = JobProgress(db.engine, job.id)
+    progress = JobProgress(session.get_bind(), job.id)
     hashes = hash_files(files, progress)
     config = current_app.config
     payer = params.get("payer") or None

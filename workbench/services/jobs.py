@@ -1,27 +1,29 @@
 """Run slow work (a PDF render, a claims extract) off the request thread, with a status record.
 
-A job row is written in the caller's transaction; the work is handed to a worker only after that
-transaction commits, so the worker always finds its row. The default worker is an in-process
-thread pool, which suits the embedded single-process setup. With WORKBENCH_REDIS_URL set, the job
-goes on an RQ queue instead and `workbench worker` processes run it, apart from the web workers.
+A job row is written in the caller's unit of work; the work is handed to a worker only after
+that unit commits (services/unit_of_work.py), so the worker always finds its row. The default
+worker is an in-process thread pool, which suits the embedded single-process setup. With
+WORKBENCH_REDIS_URL set, the job goes on an RQ queue instead and `workbench worker` processes
+run it, apart from the web workers.
 Either way the job's row in the database carries its status and progress, which the pages poll.
 """
 
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
-from redis import Redis
-from rq import Queue
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from workbench.claims.errors import ClaimsSizingError
 from workbench.documents.pdf import RenderError
 from workbench.models import Job, utcnow
 from workbench.models.enums import JobStatus
+from workbench.services.unit_of_work import after_commit, unit_of_work
+
+if TYPE_CHECKING:  # RQ and Redis are imported only when jobs go to Redis
+    from rq import Queue
 
 LOGGER = logging.getLogger(__name__)
 WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="workbench-job")
@@ -45,27 +47,30 @@ def job_handler(kind: str) -> Callable[[Handler], Handler]:
 
 
 def enqueue_job(session: Session, kind: str, params: dict[str, Any], user_id: int | None) -> Job:
-    """Record a job and start it once the caller's transaction commits."""
+    """Record a job and start it once the caller's unit of work commits."""
     if kind not in HANDLERS:
         raise ValueError(f"no handler for jobs of kind {kind!r}")
     job = Job(kind=kind, params=params, created_by_id=user_id)
     session.add(job)
     session.flush()
-    app = current_app._get_current_object()
-    job_id = job.id
-
-    @event.listens_for(session, "after_commit", once=True)
-    def _start(_session: Session) -> None:
-        if app.config.get("WORKBENCH_REDIS_URL"):
-            job_queue(app).enqueue(run_queued_job, job_id, job_timeout=JOB_TIMEOUT_SECONDS)
-        else:
-            WORKERS.submit(run_job, app, job_id).add_done_callback(_log_crash)
-
+    app, job_id = current_app._get_current_object(), job.id
+    after_commit(session, lambda: start_job(app, job_id))
     return job
 
 
-def job_queue(app: Flask) -> Queue:
+def start_job(app: Flask, job_id: int) -> None:
+    """Hand a committed job to the RQ queue, or to the in-process workers."""
+    if app.config.get("WORKBENCH_REDIS_URL"):
+        job_queue(app).enqueue(run_queued_job, job_id, job_timeout=JOB_TIMEOUT_SECONDS)
+    else:
+        WORKERS.submit(run_job, app, job_id).add_done_callback(_log_crash)
+
+
+def job_queue(app: Flask) -> "Queue":
     """Return the RQ queue on the configured Redis."""
+    from redis import Redis
+    from rq import Queue
+
     connection = Redis.from_url(app.config["WORKBENCH_REDIS_URL"])
     return Queue(app.config["WORKBENCH_JOB_QUEUE"], connection=connection)
 
@@ -80,19 +85,20 @@ def run_job(app: Flask, job_id: int) -> None:
     from workbench.extensions import db
 
     with app.app_context():
-        job = db.session.get(Job, job_id)
-        job.status, job.started_at = JobStatus.RUNNING, utcnow()
-        db.session.commit()
+        with unit_of_work(db.session) as session:
+            job = session.get(Job, job_id)
+            job.status, job.started_at = JobStatus.RUNNING, utcnow()
         try:
-            job.result_type, job.result_id = HANDLERS[job.kind](db.session, job.params, job)
-            job.status, job.progress = JobStatus.SUCCEEDED, 100
+            with unit_of_work(db.session) as session:
+                job = session.get(Job, job_id)
+                job.result_type, job.result_id = HANDLERS[job.kind](session, job.params, job)
+                job.status, job.progress, job.finished_at = JobStatus.SUCCEEDED, 100, utcnow()
         except Exception as error:  # the job's record must say it failed, whatever the cause
-            db.session.rollback()
-            LOGGER.exception("Job %s (%s) failed", job_id, job.kind)
-            job = db.session.get(Job, job_id)
-            job.status, job.error = JobStatus.FAILED, failure_message(error)
-        job.finished_at = utcnow()
-        db.session.commit()
+            LOGGER.exception("Job %s failed", job_id)
+            with unit_of_work(db.session) as session:
+                job = session.get(Job, job_id)
+                job.status, job.error = JobStatus.FAILED, failure_message(error)
+                job.finished_at = utcnow()
         db.session.remove()
 
 

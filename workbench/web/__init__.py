@@ -1,12 +1,14 @@
 """Blueprints: thin views that parse a request, call a service and render."""
 
-from flask import Flask
+from flask import Flask, Response
 from flask_login import current_user
 
 from workbench.documents.environment import money, number, percent, ratio
 from workbench.documents.labels import MODEL_LABELS
 from workbench.engine import METHOD_VERSION
+from workbench.extensions import db
 from workbench.models.enums import ADMINISTER, REVIEW
+from workbench.services.unit_of_work import finish
 
 # (endpoint, label, permission needed to see the link); every view checks again on the server.
 NAV_LINKS = (
@@ -49,6 +51,17 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.blueprint)
     app.jinja_env.filters.update(money=money, ratio=ratio, percent=percent, number=number)
     app.context_processor(page_globals)
+    app.after_request(finish_unit_of_work)
+
+
+def finish_unit_of_work(response: Response) -> Response:
+    """Commit the request's work when its answer is a success or a redirect, else roll it back.
+
+    This is the one commit of a request: views and services only add and flush. A commit that
+    fails raises here, so the person gets the error page rather than a success that was not saved.
+    """
+    finish(db.session, response.status_code < 400)
+    return response
 
 
 def page_globals() -> dict:

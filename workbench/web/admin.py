@@ -52,7 +52,6 @@ def new_user():
         except AccountError as error:
             getattr(form, error.field or "email").errors.append(str(error))
         else:
-            db.session.commit()
             flash(f"Account created for {user.email} ({user.role}).", "info")
             return redirect(url_for("admin.users"))
     return render_template("admin/new_user.html", form=form), 200 if not form.errors else 422
@@ -70,7 +69,6 @@ def update_user(user_id: int):
     except AccountError as error:
         flash(str(error), "error")
         return redirect(url_for("admin.users"))
-    db.session.commit()
     flash(f"{user.email} updated.", "info")
     return redirect(url_for("admin.users"))
 

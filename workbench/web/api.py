@@ -97,7 +97,6 @@ def offers(negotiation_id: int) -> Any:
         offer = record_offer(db.session, negotiation, user=g.api_user, **_offer_fields(body))
     except OfferError as error:
         return jsonify(errors=[str(error)]), 422
-    db.session.commit()
     return jsonify(
         id=offer.id,
         round=offer.round,

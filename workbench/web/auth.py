@@ -33,9 +33,7 @@ def login():
         user = authenticate(db.session, form.email.data, form.password.data)
         if user is not None:
             start_session(user)
-            db.session.commit()
             return redirect(next_page or url_for("main.home"))
-        db.session.commit()  # keeps the audit record of the failed attempt
         flash(FAILED_SIGN_IN, "error")
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form)
@@ -45,7 +43,6 @@ def login():
 def logout():
     """Sign out here and everywhere else: the session nonce changes."""
     end_sessions(current_user)
-    db.session.commit()
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
@@ -64,15 +61,14 @@ def account():
             getattr(form, error.field or "new_password").errors.append(str(error))
         else:
             start_session(current_user)
-            db.session.commit()
             flash("Password changed. Every other session of yours has been signed out.", "info")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form, token=None)
+    status = 422 if form.errors else 200
+    return render_template("auth/account.html", form=form, token=None), status
 
 
 @blueprint.post("/account/token")
 def new_api_token():
     """Issue a new API token (shown once) and revoke the old one."""
     token = issue_api_token(db.session, current_user)
-    db.session.commit()
     return render_template("auth/account.html", form=PasswordChangeForm(formdata=None), token=token)

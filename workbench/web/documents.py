@@ -62,7 +62,6 @@ def generate():
     except (DocumentError, ReviewError) as error:
         form.kind.errors.append(str(error))
         return _index_page(form), 422
-    db.session.commit()
     if artifact is not None:
         flash("This exact document was already generated; here it is, from storage.", "info")
         return redirect(url_for("documents.show", document_id=artifact.id))
@@ -160,7 +159,6 @@ def _decision(document_id: int, step, message: str):
             fresh=True,
             versions=list_versions(db.session, artifact),
         ), 409 if artifact.status != DocumentStatus.IN_REVIEW else 422
-    db.session.commit()
     flash(message, "info")
     return redirect(url_for("documents.show", document_id=document_id))
 
@@ -172,7 +170,6 @@ def _review_step(document_id: int, step, message: str):
     except ReviewError as error:
         flash(str(error), "error")
         return redirect(url_for("documents.show", document_id=document_id))
-    db.session.commit()
     flash(message, "info")
     return redirect(url_for("documents.show", document_id=document_id))
 

@@ -67,7 +67,6 @@ def new_evidence():
     form = LocalEvidenceForm(list_domains(db.session))
     if form.validate_on_submit():
         item = create_local_evidence(db.session, form.evidence(), current_user)
-        db.session.commit()
         flash(f"Added “{item.study}” to the evidence library.", "info")
         return redirect(url_for("library.evidence_item", key=item.key))
     status = 422 if form.errors else 200

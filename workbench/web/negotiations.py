@@ -75,7 +75,6 @@ def new():
         except NegotiationError as error:
             form.organization_id.errors.append(error.reason)
         else:
-            db.session.commit()
             flash(f"Negotiation with {negotiation.organization.name} opened.", "info")
             return redirect(url_for("negotiations.show", negotiation_id=negotiation.id))
     return render_template("negotiations/new.html", form=form), 422 if form.errors else 200
@@ -100,12 +99,10 @@ def update_status(negotiation_id: int):
             db.session, page.negotiation, int(form.version.data), form.values(), current_user
         )
     except ConflictError as error:
-        db.session.rollback()
         page = _page(negotiation_id)
         # Their save stands; saving this form again now replaces it on purpose.
         form.version.data = str(page.negotiation.version)
         return _show_page(page, status_form=form, conflict=str(error)), 409
-    db.session.commit()
     flash("Stage and next steps saved.", "info")
     return _back(negotiation_id, "status")
 
@@ -140,7 +137,6 @@ def offer_response(negotiation_id: int, offer_id: int):
     offer = update_offer_response(db.session, page.negotiation, offer_id, response, current_user)
     if offer is None:
         abort(404)
-    db.session.commit()
     flash("Response saved.", "info")
     return _back(negotiation_id, "offers")
 
@@ -153,7 +149,6 @@ def _add_to_log(page: NegotiationPage, form_name: str, form, record, message: st
         except NegotiationError as error:
             _field(form, error.field).errors.append(error.reason)
         else:
-            db.session.commit()
             flash(message, "info")
             return _back(page.negotiation.id, anchor)
     return _show_page(page, **{form_name: form}), 422

@@ -86,7 +86,6 @@ def new():
         except OrganizationError as error:
             getattr(form, error.field or "name").errors.append(str(error))
         else:
-            db.session.commit()
             flash(f"{organization.name} added.", "info")
             return redirect(url_for("organizations.show", organization_id=organization.id))
     status = 422 if form.errors else 200
@@ -119,9 +118,7 @@ def edit(organization_id: int):
         getattr(form, error.field or "name").errors.append(str(error))
         return _edit_page(form, organization), 422
     except ConflictError as error:
-        db.session.rollback()
         return _edit_page(form, _organization(organization_id), conflict=str(error)), 409
-    db.session.commit()
     flash("Saved.", "info")
     return redirect(url_for("organizations.show", organization_id=organization_id))
 
@@ -133,7 +130,6 @@ def delete(organization_id: int):
     organization = _organization(organization_id)
     name = organization.name
     outcome = delete_organization(db.session, organization, current_user)
-    db.session.commit()
     if outcome == "archived":
         flash(
             f"{name} is used by scenarios, negotiations, documents or claims sizings, so it was "
@@ -155,7 +151,6 @@ def new_contact(organization_id: int):
         page = get_organization_page(db.session, organization_id)
         return _show_page(page, form), 422
     contact = add_contact(db.session, organization, form.values(), current_user)
-    db.session.commit()
     flash(f"{contact.name} added to the contacts.", "info")
     return _back(organization_id, "contacts")
 
@@ -166,7 +161,6 @@ def remove_contact(organization_id: int, contact_id: int):
     """Remove a contact from the organization."""
     organization = _organization(organization_id)
     contact = delete_contact(db.session, organization, contact_id, current_user) or abort(404)
-    db.session.commit()
     flash(f"{contact.name} removed from the contacts.", "info")
     return _back(organization_id, "contacts")
 
@@ -188,11 +182,9 @@ def save_coverage(organization_id: int, code_id: int):
         getattr(form, error.field or "rate").errors.append(str(error))
         return _row(organization, row, form), 422
     except ConflictError as error:
-        db.session.rollback()
         current = get_coverage_row(db.session, organization, code_id)
         form.version.data = str(current.coverage_version)
         return _row(organization, current, form, conflict=str(error)), 409
-    db.session.commit()
     # The "codes to turn on" list refreshes itself when it hears this event.
     answer = _row(organization, saved, _coverage_form(saved), saved_now=True)
     return answer, 200, {"HX-Trigger": "coverage-saved"}
@@ -228,10 +220,8 @@ def upload_claims(organization_id: int):
         job = request_sizing(
             db.session, organization, files, form.payer_name(), current_user.id, UPLOAD
         )
-        db.session.commit()
     except ClaimsUploadError as error:
         discard(files)
-        db.session.rollback()
         form[error.field].errors.append(str(error))
         return _claims_refused(organization_id, upload_form=form), 413
     except BaseException:
@@ -260,7 +250,6 @@ def size_server_claims(organization_id: int):
     job = request_sizing(
         db.session, organization, files, form.payer_name(), current_user.id, SERVER_PATH
     )
-    db.session.commit()
     return redirect(url_for("main.job", job_id=job.id))
 
 

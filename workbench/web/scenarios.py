@@ -100,7 +100,6 @@ def import_file():
     except engine.ScenarioError as error:
         form.file.errors.extend(error.errors)
         return _index_page(form), 422
-    db.session.commit()
     flash(f"Imported “{record.name}”.", "info")
     return redirect(url_for("scenarios.show", scenario_id=record.id))
 
@@ -161,7 +160,6 @@ def preview() -> str:
 def duplicate(scenario_id: int):
     """Save a copy of the scenario to try a variation on."""
     copy = create_copy(db.session, scenario_id, current_user)
-    db.session.commit()
     flash(f"Saved a copy as “{copy.name}”.", "info")
     return redirect(url_for("scenarios.show", scenario_id=copy.id))
 
@@ -171,7 +169,6 @@ def duplicate(scenario_id: int):
 def delete(scenario_id: int):
     """Delete the scenario; one that documents or offers refer to is hidden instead."""
     soft = delete_scenario(db.session, scenario_id, current_user)
-    db.session.commit()
     if soft:
         flash(
             "Documents or offers refer to this scenario, so it is archived: hidden from the list "
@@ -226,7 +223,6 @@ def _submit(scenario_id: int | None):
     claims_used = request.form.get("claims_sizing", "")
     if claims_used.isdigit():
         note_claims_source(db.session, record, int(claims_used), current_user.id)
-    db.session.commit()
     flash(f"Saved “{record.name}”.", "info")
     return redirect(url_for("scenarios.show", scenario_id=record.id))
 
