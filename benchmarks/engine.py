@@ -9,8 +9,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from workbench.engine import compare, evaluate, monte_carlo, parse_scenario, scenario_from_text
-from workbench.engine import contract
+from workbench.engine import (
+    compare,
+    contract,
+    evaluate,
+    monte_carlo,
+    parse_scenario,
+    scenario_from_text,
+)
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 METHOD_1 = EXAMPLES / "method-1" / "worked-example.yaml"

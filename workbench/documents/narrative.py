@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from workbench.documents.environment import money, percent, ratio
 from workbench.engine import Comparison, Evaluation, ModelResult, MonteCarlo, Scenario
-from workbench.engine.sensitivity import BREAKEVEN_MAX_CASELOAD
+from workbench.engine.inputs import BREAKEVEN_MAX_CASELOAD
 
 # Above this chance of a loss the executive is told to look again at the assumptions.
 LOSS_WARNING = Decimal("0.2")

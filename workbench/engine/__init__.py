@@ -5,9 +5,12 @@ Method 1 (docs/rate-method-1.md) is exported here; method 2 (docs/rate-method-2.
 files; the engine parses text and mappings.
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .errors import ScenarioError, ScenarioFileError
 from .evaluate import compare, evaluate
-from .montecarlo import Distribution, HistogramBin, MonteCarlo, Percentiles, monte_carlo
+from .inputs import DEFAULT_INPUTS
 from .parse import AnyScenario, parse_scenario, scenario_from_text, scenario_to_dict
 from .report import (
     format_breakeven,
@@ -16,9 +19,20 @@ from .report import (
     format_monte_carlo,
     format_tornado,
 )
-from .results import Comparison, Evaluation, ModelResult, PayerFigures, ProgramFigures
+from .results import (
+    Comparison,
+    Distribution,
+    Evaluation,
+    HistogramBin,
+    ModelResult,
+    MonteCarlo,
+    PayerFigures,
+    Percentiles,
+    ProgramFigures,
+    Tornado,
+    TornadoBar,
+)
 from .schema import METHOD_VERSION, PAYMENT_MODELS, RATE_CODES, Scenario
-from .sensitivity import DEFAULT_INPUTS, Tornado, TornadoBar, breakeven_caseload, tornado
 from .serialise import comparison_json, evaluation_json, monte_carlo_json, tornado_json
 
 __all__ = [
@@ -59,3 +73,21 @@ __all__ = [
     "tornado",
     "tornado_json",
 ]
+
+if TYPE_CHECKING:
+    from .montecarlo import monte_carlo
+    from .sensitivity import breakeven_caseload, tornado
+
+# The analyses run on NumPy, which a plain evaluation (`workbench rates FILE`) never needs: they
+# are imported on first use.
+_NUMPY_FUNCTIONS = {
+    "monte_carlo": ".montecarlo",
+    "tornado": ".sensitivity",
+    "breakeven_caseload": ".sensitivity",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NUMPY_FUNCTIONS:
+        return getattr(importlib.import_module(_NUMPY_FUNCTIONS[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

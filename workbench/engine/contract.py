@@ -14,16 +14,9 @@ The API the web pages and documents build on:
 - `*_json` and `format_*`: JSON-ready data (section 9) and terminal text.
 """
 
-from .method2.analysis import (
-    ASK,
-    MARGIN,
-    ContractMonteCarlo,
-    ContractTornado,
-    breakeven_caseload,
-    monte_carlo,
-    tornado,
-    uncertain_inputs,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .method2.evaluate import (
     PRICED_MODELS,
     OfferOutcome,
@@ -41,11 +34,15 @@ from .method2.report import (
     format_offer,
 )
 from .method2.results import (
+    ASK,
+    MARGIN,
     ContractComparison,
     ContractEvaluation,
+    ContractMonteCarlo,
     ContractPayer,
     ContractProgram,
     ContractResult,
+    ContractTornado,
     FixedTerms,
     ResultYear,
     Zone,
@@ -99,3 +96,15 @@ __all__ = [
     "uncertain_inputs",
     "upgrade",
 ]
+
+if TYPE_CHECKING:
+    from .method2.analysis import breakeven_caseload, monte_carlo, tornado, uncertain_inputs
+
+# The analyses run on NumPy, which a plain evaluation never needs: imported on first use.
+_NUMPY_FUNCTIONS = ("breakeven_caseload", "monte_carlo", "tornado", "uncertain_inputs")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NUMPY_FUNCTIONS:
+        return getattr(importlib.import_module(".method2.analysis", __package__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -25,6 +25,17 @@ SAVINGS_AMOUNT = "savings.amount"
 FINE_STEP = Decimal("0.0001")
 WHOLE_STEP = ONE
 DEFAULT_SPREAD = Decimal("0.2")
+# The inputs sensitivity analysis moves when none are named.
+DEFAULT_INPUTS = (
+    "program.caseload_per_fte",
+    "billing.billable_fraction",
+    "focus_payer.rates.99493",
+    "costs.care_manager_salary",
+    "savings.amount",
+    "terms.shared_savings_rate",
+)
+# The largest caseload per FTE the break-even search tries.
+BREAKEVEN_MAX_CASELOAD = 1000
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,6 @@
 """Section 6 of rate method 1: Monte Carlo over triangular distributions, vectorised in NumPy."""
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
@@ -9,9 +8,9 @@ import numpy as np
 from .decimals import engine_context
 from .errors import ScenarioError
 from .evaluate import chosen_model
-from .inputs import Input, resolve_inputs
+from .inputs import DEFAULT_INPUTS, Input, resolve_inputs
+from .results import Distribution, HistogramBin, MonteCarlo, Percentiles
 from .schema import Scenario
-from .sensitivity import DEFAULT_INPUTS
 from .vectorised import float_values, outcomes
 
 PERCENTILES = (10, 50, 90)
@@ -21,50 +20,6 @@ NOISE = 1e-6
 # Twelve significant digits keep the cents of any realistic figure and let a half-cent tie round
 # as the Decimal engine rounds it.
 _SIGNIFICANT = ".12g"
-
-
-@dataclass(frozen=True, slots=True)
-class Distribution:
-    """A triangular distribution for one input."""
-
-    input: str
-    low: Decimal
-    mode: Decimal
-    high: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class Percentiles:
-    """P10, P50 and P90 of one output; None when no draw defines it."""
-
-    p10: Decimal | None
-    p50: Decimal | None
-    p90: Decimal | None
-
-
-@dataclass(frozen=True, slots=True)
-class HistogramBin:
-    """How many draws fell between two values of an output."""
-
-    low: Decimal
-    high: Decimal
-    draws: int
-
-
-@dataclass(frozen=True, slots=True)
-class MonteCarlo:
-    """The spread of the headline figures over many draws of the uncertain inputs."""
-
-    model: str
-    draws: int
-    seed: int
-    distributions: tuple[Distribution, ...]
-    provider_net: Percentiles
-    proposed_pmpm: Percentiles
-    payer_roi: Percentiles
-    probability_provider_net_negative: Decimal
-    probability_payer_roi_below_one: Decimal
-    provider_net_histogram: tuple[HistogramBin, ...]
 
 
 def monte_carlo(

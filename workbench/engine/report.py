@@ -5,10 +5,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .evaluate import chosen_model
-from .montecarlo import MonteCarlo
-from .results import Comparison, Evaluation
+from .inputs import BREAKEVEN_MAX_CASELOAD
+from .results import Comparison, Evaluation, MonteCarlo, Tornado
 from .schema import Scenario
-from .sensitivity import BREAKEVEN_MAX_CASELOAD, Tornado
 
 if TYPE_CHECKING:
     from .parse import AnyScenario

@@ -81,3 +81,70 @@ class Comparison:
     payers: tuple[PayerFigures, ...]
     models: Mapping[str, ModelResult]
     warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Distribution:
+    """A triangular distribution for one input."""
+
+    input: str
+    low: Decimal
+    mode: Decimal
+    high: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Percentiles:
+    """P10, P50 and P90 of one output; None when no draw defines it."""
+
+    p10: Decimal | None
+    p50: Decimal | None
+    p90: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class HistogramBin:
+    """How many draws fell between two values of an output."""
+
+    low: Decimal
+    high: Decimal
+    draws: int
+
+
+@dataclass(frozen=True, slots=True)
+class MonteCarlo:
+    """The spread of the headline figures over many draws of the uncertain inputs."""
+
+    model: str
+    draws: int
+    seed: int
+    distributions: tuple[Distribution, ...]
+    provider_net: Percentiles
+    proposed_pmpm: Percentiles
+    payer_roi: Percentiles
+    probability_provider_net_negative: Decimal
+    probability_payer_roi_below_one: Decimal
+    provider_net_histogram: tuple[HistogramBin, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TornadoBar:
+    """One input moved to its low and high value, and what the output did."""
+
+    input: str
+    base: Decimal
+    low: Decimal
+    high: Decimal
+    output_low: Decimal
+    output_high: Decimal
+    swing: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Tornado:
+    """One-at-a-time sensitivity of an output, largest swing first."""
+
+    model: str
+    output: str
+    base_output: Decimal
+    bars: tuple[TornadoBar, ...]

@@ -1,7 +1,6 @@
 """Section 6 of rate method 1: the tornado of one-at-a-time swings, and the break-even caseload."""
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
@@ -10,19 +9,12 @@ from .constraints import not_one_of
 from .decimals import engine_context
 from .errors import ScenarioError
 from .evaluate import chosen_model, evaluate
-from .inputs import Input, numeric_inputs, resolve_inputs
+from .inputs import BREAKEVEN_MAX_CASELOAD, DEFAULT_INPUTS, Input, numeric_inputs, resolve_inputs
 from .parse import SameMethod, with_values
+from .results import Tornado, TornadoBar
 from .schema import Scenario
 from .vectorised import float_values, outcomes
 
-DEFAULT_INPUTS = (
-    "program.caseload_per_fte",
-    "billing.billable_fraction",
-    "focus_payer.rates.99493",
-    "costs.care_manager_salary",
-    "savings.amount",
-    "terms.shared_savings_rate",
-)
 TORNADO_OUTPUTS = (
     "provider_net",
     "proposed_pmpm",
@@ -33,34 +25,10 @@ TORNADO_OUTPUTS = (
     "allocated_cost",
     "gross_savings",
 )
-BREAKEVEN_MAX_CASELOAD = 1000
 # Float figures near zero are checked again in Decimal; a cent covers float noise many times over.
 _FLOAT_SLACK = 0.01
 
 Bounds = Iterable[str] | Mapping[str, Iterable[object]]
-
-
-@dataclass(frozen=True, slots=True)
-class TornadoBar:
-    """One input moved to its low and high value, and what the output did."""
-
-    input: str
-    base: Decimal
-    low: Decimal
-    high: Decimal
-    output_low: Decimal
-    output_high: Decimal
-    swing: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class Tornado:
-    """One-at-a-time sensitivity of an output, largest swing first."""
-
-    model: str
-    output: str
-    base_output: Decimal
-    bars: tuple[TornadoBar, ...]
 
 
 def tornado(

@@ -4,10 +4,8 @@ from collections.abc import Callable
 from typing import Any
 
 from .decimals import count, money, plain, ratio
-from .montecarlo import MonteCarlo, Percentiles
-from .results import Comparison, Evaluation
+from .results import Comparison, Evaluation, MonteCarlo, Percentiles, Tornado
 from .schema import METHOD_VERSION
-from .sensitivity import Tornado
 
 # How a figure is shown: money, a ratio, a count, text, or a whole number such as a year.
 Show = Callable[[Any], Any]

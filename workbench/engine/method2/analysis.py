@@ -6,7 +6,6 @@ twice it, since published intervals reach below zero). Monte Carlo draws them; b
 swing each between its low and high end.
 """
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
@@ -16,8 +15,6 @@ from ..inputs import SAVINGS_AMOUNT, Input, canonical_name, numeric_inputs, reso
 from ..montecarlo import (
     NOISE,
     Distribution,
-    HistogramBin,
-    Percentiles,
     check_run,
     draw,
     histogram,
@@ -29,43 +26,9 @@ from ..sensitivity import DEFAULT_INPUTS, TornadoBar, smallest_covering_caseload
 from ..vectorised import float_values
 from .arithmetic import contract_context
 from .evaluate import chosen_model, evaluate, outcome
+from .results import ASK, MARGIN, ContractMonteCarlo, ContractTornado
 from .schema import ContractScenario
 from .vectorised import term_outcomes
-
-ASK = "ask"
-MARGIN = "margin"
-
-
-@dataclass(frozen=True, slots=True)
-class ContractMonteCarlo:
-    """The spread of the contract's outcomes over many draws, with the terms held."""
-
-    model: str
-    draws: int
-    seed: int
-    distributions: tuple[Distribution, ...]
-    level_rate: Decimal
-    provider_net: Percentiles
-    payer_net_savings: Percentiles
-    payer_roi: Percentiles
-    probability_provider_net_negative: Decimal
-    probability_payer_roi_below_one: Decimal
-    provider_net_histogram: tuple[HistogramBin, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ContractTornado:
-    """One-at-a-time swings: what moves our ask (re-solved) or our margin once signed (held).
-
-    `output` is the level PMPM (level case rate under bundled) for the ask, PV provider net for
-    the margin. Bars come largest swing first.
-    """
-
-    model: str
-    kind: str
-    output: str
-    base_output: Decimal
-    bars: tuple[TornadoBar, ...]
 
 
 def uncertain_inputs(scenario: ContractScenario) -> list[Distribution]:

@@ -12,9 +12,15 @@ from ..report import (
     title_line,
     warnings_block,
 )
-from .analysis import ASK, MARGIN, ContractMonteCarlo, ContractTornado
 from .evaluate import OfferOutcome
-from .results import ContractComparison, ContractEvaluation
+from .results import (
+    ASK,
+    MARGIN,
+    ContractComparison,
+    ContractEvaluation,
+    ContractMonteCarlo,
+    ContractTornado,
+)
 from .schema import ContractScenario
 from .serialise import (
     TERM_FIELDS,

@@ -4,7 +4,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..results import Distribution, HistogramBin, Percentiles, TornadoBar
 from .schema import ContractScenario
+
+# The two tornados: what moves our ask (re-solved), what puts our margin at risk (terms held).
+ASK = "ask"
+MARGIN = "margin"
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,3 +160,35 @@ class ContractComparison:
     payers: tuple[ContractPayer, ...]
     models: Mapping[str, ContractResult]
     warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ContractMonteCarlo:
+    """The spread of the contract's outcomes over many draws, with the terms held."""
+
+    model: str
+    draws: int
+    seed: int
+    distributions: tuple[Distribution, ...]
+    level_rate: Decimal
+    provider_net: Percentiles
+    payer_net_savings: Percentiles
+    payer_roi: Percentiles
+    probability_provider_net_negative: Decimal
+    probability_payer_roi_below_one: Decimal
+    provider_net_histogram: tuple[HistogramBin, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ContractTornado:
+    """One-at-a-time swings: what moves our ask (re-solved) or our margin once signed (held).
+
+    `output` is the level PMPM (level case rate under bundled) for the ask, PV provider net for
+    the margin. Bars come largest swing first.
+    """
+
+    model: str
+    kind: str
+    output: str
+    base_output: Decimal
+    bars: tuple[TornadoBar, ...]

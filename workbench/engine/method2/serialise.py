@@ -4,9 +4,15 @@ from typing import Any
 
 from ..decimals import money, ratio
 from ..serialise import Show, percentiles_json, run_json, shown, tornado_json
-from .analysis import ContractMonteCarlo, ContractTornado
 from .evaluate import OfferOutcome
-from .results import ContractComparison, ContractEvaluation, ContractResult, Zone
+from .results import (
+    ContractComparison,
+    ContractEvaluation,
+    ContractMonteCarlo,
+    ContractResult,
+    ContractTornado,
+    Zone,
+)
 from .schema import ContractScenario
 
 # Method 2 shows counts and member-months to 4 places, as ratios (section "Conventions").
