@@ -53,6 +53,7 @@ def test_a_realistic_examples_savings_are_a_verified_evidence_preset(path: Path)
     text = path.read_text(encoding="utf-8")
     scenario = scenario_from_text(text)
     [key] = PRESET.findall(text)
+    assert scenario.savings.source == key
     item = next(i for i in yaml.safe_load(LIBRARY.read_text())["evidence"] if i["key"] == key)
     preset = item["savings_preset"]
 

@@ -87,6 +87,7 @@ BAD_INPUTS = [
         {"uncertainty": {"savings.amount": ["a", 2, 3]}},
         "uncertainty.savings.amount[0]: must be a number",
     ),
+    ({"savings.source": ""}, "savings.source: must not be empty"),
     ({"method": 3}, "method: 3 is not one of the methods this engine knows (1, 2)"),
     ({"payments_model": "ffs"}, "payments_model: unknown field"),
 ]

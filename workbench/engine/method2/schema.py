@@ -62,6 +62,8 @@ class TimedSavings(SavingsAmount):
     cohort_cost_multiplier: Positive = ONE
     lag_months: Annotated[int, WholeRange(0, 36)] = 0
     duration_months: Annotated[int, WholeRange(1, 60)] = 12
+    # The evidence item these figures come from (its key in the library), when they do.
+    source: Text | None = None
 
     @model_validator(mode="before")
     @classmethod
