@@ -489,7 +489,6 @@ def test_init_stores_each_items_verification_design_and_savings_preset(runner):
     assert {key: preset[key] for key in preset if key != "derivation"} == {
         "basis": "per_treated_month",
         "amount_per_treated_month": "80.94",
-        "percent_of_cohort_tcoc": None,
         "lag_months": 0,
         "duration_months": 48,
         "triangle": ["-42.39", "80.94", "204.27"],
