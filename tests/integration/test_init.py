@@ -1,6 +1,7 @@
 """`workbench init`: loads the profiles folder, idempotently, and refuses bad files untouched."""
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -211,6 +212,73 @@ def evidence_unknown_domain(data):
     return f"{name}.domains[0]: {NOT_A_DOMAIN}"
 
 
+def evidence_without(field: str, index: int = 0):
+    """A change that removes one of the fields every evidence item must carry (issue 16)."""
+
+    def change(data):
+        item, name = entry(data, "evidence", index)
+        *parents, last = field.split(".")
+        node = item
+        for part in parents:
+            node = node[part]
+        del node[last]
+        return f"{name}.{field}: field required"
+
+    change.__name__ = f"evidence_without_{field.replace('.', '_')}"
+    return change
+
+
+def evidence_verified_without_source(data):
+    item, name = entry(data, "evidence", 0)
+    item["verification"]["source"] = None
+    return f"{name}.verification: source: a verified item needs its DOI or address"
+
+
+def evidence_unverified_without_why(data):
+    item, name = entry(data, "evidence", 2)
+    del item["verification"]["why"]
+    return f"{name}.verification: why: say why the item could not be verified"
+
+
+def preset_amount_of_the_other_basis(data):
+    item, name = entry(data, "evidence", 0)
+    item["savings_preset"]["basis"] = "percent_of_cohort_tcoc"
+    return (
+        f"{name}.savings_preset: percent_of_cohort_tcoc: required when basis is "
+        "'percent_of_cohort_tcoc'"
+    )
+
+
+def preset_mode_off_its_amount(data):
+    item, name = entry(data, "evidence", 0)
+    item["savings_preset"]["triangle"] = [-40, 70, 200]
+    return f"{name}.savings_preset: triangle: the mode must equal amount_per_treated_month (80.94)"
+
+
+def preset_lag_beyond_36_months(data):
+    item, name = entry(data, "evidence", 0)
+    item["savings_preset"]["lag_months"] = 48
+    return f"{name}.savings_preset.lag_months: must be at most 36"
+
+
+def preset_unknown_key(data):
+    item, name = entry(data, "evidence", 0)
+    item["savings_preset"]["lag"] = 3
+    return f"{name}.savings_preset.lag: unknown field"
+
+
+def effect_interval_without_bounds(data):
+    item, name = entry(data, "evidence", 0)
+    item["effect"]["interval"] = "ci95"
+    return f"{name}.effect: interval: 'ci95' needs both low and high"
+
+
+def measure_without_steward(data):
+    item, name = entry(data, "measures", 0)
+    del item["steward"]
+    return f"{name}.steward: field required"
+
+
 def code_threshold_not_a_number(data):
     item, name = entry(data, "codes", 0)
     item["time_threshold_minutes"] = "lots"
@@ -263,9 +331,30 @@ BAD_INPUT = {
         evidence_without_citation,
         evidence_year_not_a_number,
         evidence_unknown_domain,
+        *(
+            evidence_without(field)
+            for field in (
+                "setting",
+                "design",
+                "horizon_months",
+                "effect.interval",
+                "effect.net_of_program_cost",
+                "verification",
+                "verification.checked",
+                "savings_preset",
+                "savings_preset.derivation",
+            )
+        ),
+        evidence_verified_without_source,
+        evidence_unverified_without_why,
+        preset_amount_of_the_other_basis,
+        preset_mode_off_its_amount,
+        preset_lag_beyond_36_months,
+        preset_unknown_key,
+        effect_interval_without_bounds,
     ],
     "reference/billing_codes.yaml": [code_threshold_not_a_number, fee_schedule_negative_rate],
-    "reference/quality_measures.yaml": [measure_unknown_domain],
+    "reference/quality_measures.yaml": [measure_unknown_domain, measure_without_steward],
     "reference/value_domains.yaml": [metric_without_unit, unknown_value_domain],
     "reference/integration_models.yaml": [integration_level_out_of_range],
 }
@@ -377,3 +466,37 @@ def test_national_medicare_rates_carry_their_year_and_source(runner):
     assert rates[("99492", 2025)] == "145.24"
     assert rates[("99492", 2026)] == "149.30"
     assert ("99493", 2026) not in rates  # no reliable figure: left for the user to enter
+
+
+def test_init_stores_each_items_verification_design_and_savings_preset(runner):
+    run_init(runner)
+
+    def item(key: str) -> EvidenceItem:
+        return db.session.scalar(select(EvidenceItem).where(EvidenceItem.key == key))
+
+    impact, mddp = item("impact_2002"), item("mddp_2010")
+    assert (impact.design, impact.horizon_months, impact.effect_interval) == (
+        "randomized_trial",
+        48,
+        "none",
+    )
+    assert impact.effect_net_of_program_cost is True
+    assert impact.effect_caution.startswith("The difference was not statistically significant")
+    assert (impact.verification_status, impact.checked_on) == ("verified", date(2026, 12, 4))
+    assert impact.verified_source == "https://pmc.ncbi.nlm.nih.gov/articles/PMC3810022"
+    assert impact.follow_up_years == 4
+    preset = impact.savings_preset
+    assert {key: preset[key] for key in preset if key != "derivation"} == {
+        "basis": "per_treated_month",
+        "amount_per_treated_month": "80.94",
+        "lag_months": 0,
+        "duration_months": 48,
+        "triangle": ["-42.39", "80.94", "204.27"],
+    }
+    assert "($3,363 + $522) / 48 = $80.94" in preset["derivation"]
+    assert (mddp.verification_status, mddp.verified_source, mddp.savings_preset) == (
+        "unverified",
+        None,
+        None,
+    )
+    assert "Hay et al., Value in Health 2012" in mddp.verification_note

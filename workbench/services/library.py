@@ -152,13 +152,9 @@ def _sync_metrics(session: Session, domain: ValueDomain, entry: BaseModel) -> No
 
 
 def _evidence_values(item: BaseModel, domains: dict[str, ValueDomain]) -> dict[str, Any]:
-    effect, verification = item.effect, item.verification
-    preset = item.savings_preset
+    effect, verification, preset = item.effect, item.verification, item.savings_preset
     months = item.horizon_months
-    return item.model_dump(
-        exclude={"effect", "domains", "verification", "savings_preset", "horizon_months"}
-    ) | {
-        "horizon_months": months,
+    return item.model_dump(exclude={"effect", "domains", "verification", "savings_preset"}) | {
         # The pages and the local-evidence form still speak in years of follow-up.
         "follow_up_years": None if months is None else Decimal(months) / 12,
         "effect_value": effect.value,
@@ -173,7 +169,10 @@ def _evidence_values(item: BaseModel, domains: dict[str, ValueDomain]) -> dict[s
         "verified_source": verification.source,
         "checked_on": verification.checked,
         "verification_note": verification.why,
-        "savings_preset": None if preset is None else preset.model_dump(mode="json"),
+        # Only the amount of its basis: the keys a method-2 scenario's savings section reads.
+        "savings_preset": None
+        if preset is None
+        else preset.model_dump(mode="json", exclude_none=True),
         "domains": [domains[key] for key in item.domains],
     }
 

@@ -110,10 +110,10 @@ class Effect(Entry):
             raise ValueError("give a value, or both low and high")
         if self.low is not None and self.high is not None and self.low > self.high:
             raise ValueError("low must not be greater than high")
-        bounded = self.low is not None and self.high is not None
-        if self.interval == "none" and (self.low is not None or self.high is not None):
+        bounds = (self.low, self.high)
+        if self.interval == "none" and bounds != (None, None):
             raise ValueError("interval: 'none' takes no low or high; say 'ci95' or 'range'")
-        if self.interval != "none" and not bounded:
+        if self.interval != "none" and None in bounds:
             raise ValueError(f"interval: '{self.interval}' needs both low and high")
         return self
 
@@ -135,6 +135,13 @@ class Verification(Entry):
         return self
 
 
+# The amount field each savings basis of rate method 2 reads.
+PRESET_AMOUNT = {
+    "per_treated_month": "amount_per_treated_month",
+    "percent_of_cohort_tcoc": "percent_of_cohort_tcoc",
+}
+
+
 class SavingsPreset(Entry):
     """Rate method 2's savings inputs as this study supports them (RATE_METHOD_2 sections 1, 4).
 
@@ -152,21 +159,18 @@ class SavingsPreset(Entry):
 
     @model_validator(mode="after")
     def one_amount_inside_its_triangle(self) -> "SavingsPreset":
-        amounts = {
-            "amount_per_treated_month": self.amount_per_treated_month,
-            "percent_of_cohort_tcoc": self.percent_of_cohort_tcoc,
-        }
-        given = self.basis if self.basis == "percent_of_cohort_tcoc" else "amount_per_treated_month"
-        other = next(name for name in amounts if name != given)
-        if amounts[given] is None:
+        given = PRESET_AMOUNT[self.basis]
+        (other,) = set(PRESET_AMOUNT.values()) - {given}
+        amount = getattr(self, given)
+        if amount is None:
             raise ValueError(f"{given}: required when basis is '{self.basis}'")
-        if amounts[other] is not None:
+        if getattr(self, other) is not None:
             raise ValueError(f"{other}: not used when basis is '{self.basis}'; remove it")
         low, mode, high = self.triangle
         if not low <= mode <= high:
             raise ValueError("triangle: must be [low, mode, high] with low <= mode <= high")
-        if mode != amounts[given]:
-            raise ValueError(f"triangle: the mode must equal {given} ({amounts[given]})")
+        if mode != amount:
+            raise ValueError(f"triangle: the mode must equal {given} ({amount})")
         return self
 
 
