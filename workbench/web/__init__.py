@@ -9,6 +9,7 @@ from workbench.engine import METHOD_VERSION
 from workbench.extensions import db
 from workbench.models.enums import ADMINISTER, REVIEW
 from workbench.services.unit_of_work import finish
+from workbench.web.formats import per_dollar
 
 # (endpoint, label, permission needed to see the link); every view checks again on the server.
 NAV_LINKS = (
@@ -49,7 +50,9 @@ def register_blueprints(app: Flask) -> None:
         api,
     ):
         app.register_blueprint(module.blueprint)
-    app.jinja_env.filters.update(money=money, ratio=ratio, percent=percent, number=number)
+    app.jinja_env.filters.update(
+        money=money, ratio=ratio, percent=percent, number=number, per_dollar=per_dollar
+    )
     app.context_processor(page_globals)
     app.after_request(finish_unit_of_work)
 
