@@ -79,6 +79,15 @@ def figure(html: str, name: str) -> str:
     return match.group(1)
 
 
+def focused(html: str) -> str:
+    """Return the id of the element the page gives the focus to (autofocus)."""
+    tags = [
+        tag for tag in re.findall(r"<(?:input|button|select)\b[^>]*>", html) if " autofocus" in tag
+    ]
+    assert len(tags) == 1, tags
+    return re.search(r'id="([^"]+)"', tags[0]).group(1)
+
+
 def help_beside(html: str, field_id: str) -> tuple[str, str]:
     """Return (class, text) of the help shown beside an input."""
     match = re.search(
@@ -405,28 +414,35 @@ def test_a_new_scenario_is_built_row_by_row_and_saved(web, library):
         page="/scenarios/new",
     )
     fields = form_fields(filled.get_data(as_text=True))
+    added = web.post("/scenarios/new", {**fields, "action": "add_payer"}, page="/scenarios/new")
+    fields = form_fields(added.get_data(as_text=True))
     removed = web.post(
-        "/scenarios/new", {**fields, "action": "remove_payer-0"}, page="/scenarios/new"
+        "/scenarios/new", {**fields, "action": "remove_payer-1"}, page="/scenarios/new"
     )
     fields = form_fields(removed.get_data(as_text=True))
     fields |= {
         "name": "Medicare, CoCM codes",
-        "focus_payer": "0",
-        "payers-0-caseload_share": "0.4",
+        "payers-0-caseload_share": "40%",
         "payers-0-attributed_members": "3,000",
         "payers-0-baseline_tcoc_pmpm": "1050",
         "payers-0-rate_99493": "128.88",
     }
     created = web.post("/scenarios/new", {**fields, "action": "save"}, page="/scenarios/new")
 
-    assert filled.status_code == removed.status_code == 200
+    assert filled.status_code == added.status_code == removed.status_code == 200
+    # The organization's row took the place of the empty one, as the focus payer.
+    assert "payers-1-name" not in form_fields(filled.get_data(as_text=True))
+    assert focused(added.get_data(as_text=True)) == "payers-1-name"
+    assert focused(removed.get_data(as_text=True)) == "add-payer"
     assert created.status_code == 302, created.get_data(as_text=True)
     record = saved(web, int(created.headers["Location"].rsplit("/", 1)[1]))
     payer = record.inputs["payers"][0]
     assert record.inputs["focus_payer"] == payer["name"] == medicare.name
     assert payer["attributed_members"] == 3000
+    assert payer["caseload_share"] == "0.4"
     assert payer["rates"] == {"99492": "149.30", "99493": "128.88", "99494": "55.96"}
     assert record.owner_id == web.accounts["lead"].id
+    assert record.method_version == 2
 
 
 def test_the_analysis_shows_the_tornado_monte_carlo_and_break_even(web, scenario_id):

@@ -74,7 +74,7 @@ def result_warnings(
     warnings = []
     if result.payer_roi is not None and result.payer_roi < 1:
         warnings.append(
-            "payer_roi: the payer gets back less than it pays over the term; expect it to ask "
+            "Payer ROI: the payer gets back less than it pays over the term; expect it to ask "
             "for evidence of larger savings or a lower rate"
         )
     if result.model == "ffs_plus_incentives" and not scenario.terms.quality_incentives:

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from workbench.documents.environment import money, number, percent, ratio
 from workbench.documents.labels import MODEL_LABELS
-from workbench.engine import METHOD_VERSION
+from workbench.engine.contract import METHOD
 from workbench.extensions import db
 from workbench.models.enums import ADMINISTER, REVIEW
 from workbench.services.unit_of_work import finish
@@ -77,4 +77,4 @@ def page_globals() -> dict:
             if permission is None or current_user.can(permission)
         ]
 
-    return {"nav_links": nav_links, "method_version": METHOD_VERSION, "model_labels": MODEL_LABELS}
+    return {"nav_links": nav_links, "method_version": METHOD, "model_labels": MODEL_LABELS}

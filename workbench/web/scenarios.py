@@ -242,7 +242,8 @@ def _submit(scenario_id: int | None):
     if action is not None:
         payer = None
         if action.verb == "add_organization_payer":
-            chosen = request.form.get("fill_organization", "")
+            # Either the organization the scenario is for, or one picked to fill a new row.
+            chosen = request.form.get("fill_organization") or request.form.get("organization", "")
             payer = get_organization_payer(db.session, int(chosen)) if chosen.isdigit() else None
         data = apply_row_action(form_state(form), action, payer)
         return _changed_rows_page(scenario_id, data, focus=focus_after(action, data))

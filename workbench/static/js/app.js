@@ -80,3 +80,11 @@ document.addEventListener("input", (event) => {
   names.add(event.target.name);
   touched.value = Array.from(names).join(" ");
 });
+
+// An input that fills other inputs when changed (data-fills) posts on its own; keep its typing
+// from also starting a recalculation of the form around it, which would race the fill.
+document.addEventListener("htmx:load", (event) => {
+  event.detail.elt.querySelectorAll("[data-fills]").forEach((input) => {
+    input.addEventListener("input", (inner) => inner.stopPropagation());
+  });
+});

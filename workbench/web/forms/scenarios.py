@@ -145,7 +145,7 @@ SAVINGS_BASIS_CHOICES = {
     ),
     METHOD_2: choices(
         [
-            ("per_treated_month", "An amount per treated patient per month of effect"),
+            ("per_treated_month", "An amount per treated patient-month"),
             ("percent_of_cohort_tcoc", "A share of the treated cohort's total cost of care"),
         ]
     ),
@@ -315,7 +315,8 @@ class ScenarioForm(WorkbenchForm):
     payment_model = SelectField("Payment model proposed", choices=PAYMENT_MODEL_CHOICES)
     organization = SelectField(
         "For the organization",
-        description="Optional: the payer, employer or ACO this scenario is for.",
+        description="Optional: the payer, employer or ACO this scenario is for; choosing it "
+        "fills its payer row (members, baseline, rates) and makes it the focus payer.",
         choices=[],
     )
     focus_payer = StringField(
@@ -479,9 +480,11 @@ def apply_row_action(state: dict, action: RowAction, payer: Mapping | None = Non
     if action.verb == "add_payer":
         payers.append({})
     elif action.verb == "add_organization_payer" and payer is not None:
-        # The organization's row takes the place of an untouched empty row, and becomes the
-        # focus when it is the only payer.
-        payers = [p for p in payers if _has_values(p)] + [_payer_data(payer)]
+        # The organization's row takes the place of rows with no payer named yet (and of its own
+        # earlier row), and becomes the focus payer, with the whole caseload, when it is alone.
+        row = _payer_data(payer)
+        kept = [p for p in payers if p.get("name") and p.get("name") != row["name"]]
+        payers = [*kept, row]
         if len(payers) == 1:
             payers[0]["caseload_share"] = payers[0].get("caseload_share") or "1"
             focus = "0"
@@ -541,10 +544,6 @@ def focus_after(action: RowAction, state: dict) -> str:
     return target.format(counts[rows] - 1) if rows else target
 
 
-def _has_values(row: Mapping[str, Any]) -> bool:
-    return any(value not in (None, "") for value in row.values())
-
-
 def _focus_after_removal(focus: str, removed: int) -> str:
     if not focus.isdigit() or int(focus) == removed:
         return ""
@@ -564,6 +563,12 @@ class Messages:
     top_errors: list[str] = field(default_factory=list)
     top_warnings: list[str] = field(default_factory=list)
     untouched: int = 0
+    # Every warning for the figures panel, led by its input's label rather than its path.
+    readable_warnings: list[str] = field(default_factory=list)
+
+
+# The schema words a missing input two ways; the page says it one way.
+ONE_WORDING = {"field required": "must not be empty"}
 
 
 def place_messages(
@@ -584,10 +589,14 @@ def place_messages(
     ):
         for message in found:
             path, _, rule = message.partition(": ")
+            rule = ONE_WORDING.get(rule, rule)
             target = field_for(form, path)
             if found is errors and _not_reached(target, touched):
                 messages.untouched += 1
                 continue
+            if found is warnings:
+                label = target.label.text if target is not None else ""
+                messages.readable_warnings.append(f"{label}: {rule}" if label else message)
             if target is None:
                 top.append(message)
             else:
