@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workbench.config import REPOSITORY_ROOT, default_instance_path, load_settings
+from workbench.config import TEMPLATES_DIR, default_instance_path, load_settings
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 MIGRATIONS_DIR = PACKAGE_ROOT / "migrations"
@@ -21,7 +21,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> "Flask":
     app = Flask(
         __name__,
         instance_path=str(config.pop("INSTANCE_PATH", None) or default_instance_path()),
-        template_folder=str(REPOSITORY_ROOT / "templates"),
+        template_folder=str(TEMPLATES_DIR),
     )
     app.config.update(load_settings(Path(app.instance_path), config))
     register_extensions(app)
