@@ -38,6 +38,7 @@ run: install system-packages
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # One pytest worker per core; each makes its own template databases (tests/conftest.py).
 test: install system-packages lint
