@@ -20,17 +20,21 @@ from workbench.services.negotiations import (
 from workbench.services.organizations import create_organization
 
 
-@pytest.fixture
-def negotiation(payer, lead):
+def open_negotiation(organization_id: int, user):
     return create_negotiation(
         db.session,
-        organization_id=payer.id,
+        organization_id=organization_id,
         title="2027 CoCM contract",
         stage=NegotiationStage.WORKING_GROUP,
         next_meeting_at=None,
         next_steps=None,
-        user=lead,
+        user=user,
     )
+
+
+@pytest.fixture
+def negotiation(payer, lead):
+    return open_negotiation(payer.id, lead)
 
 
 def test_a_negotiation_is_only_opened_with_an_organization_that_can_pay(lead):
@@ -39,15 +43,7 @@ def test_a_negotiation_is_only_opened_with_an_organization_that_can_pay(lead):
     )
 
     with pytest.raises(NegotiationError) as refused:
-        create_negotiation(
-            db.session,
-            organization_id=own.id,
-            title="Ourselves",
-            stage=NegotiationStage.BACKGROUND,
-            next_meeting_at=None,
-            next_steps=None,
-            user=lead,
-        )
+        open_negotiation(own.id, lead)
 
     assert refused.value.field == "organization_id"
 
