@@ -18,6 +18,7 @@ from workbench import engine
 from workbench.documents.charts import Chart
 from workbench.documents.labels import describe_input
 from workbench.documents.render import make_charts, models_chart
+from workbench.errors import NotFoundError, WorkbenchError, problems_from_lines
 from workbench.models import (
     DocumentArtifact,
     FeeScheduleEntry,
@@ -70,8 +71,11 @@ NEW_SCENARIO: dict[str, Any] = {
 }
 
 
-class ScenarioNotFound(LookupError):
+class ScenarioNotFound(NotFoundError):
     """No scenario (or only a deleted one) has that id."""
+
+    def __init__(self, scenario_id: int) -> None:
+        super().__init__(f"Scenario {scenario_id} does not exist, or it was deleted.")
 
 
 @dataclass(frozen=True)
@@ -276,16 +280,19 @@ def create_copy(session: Session, scenario_id: int, user: User) -> Scenario:
     return create_scenario(session, original.inputs, user, original.organization_id, original.id)
 
 
-def create_scenario_from_text(session: Session, text: str, user: User) -> Scenario:
-    """Read a scenario file (YAML or JSON) and save it; a bad file raises the engine's error."""
-    scenario = engine.scenario_from_text(text)
+def create_scenario_from_text(session: Session, data: bytes, user: User) -> Scenario:
+    """Read a scenario file (YAML or JSON) and save it; a bad file is refused, naming why."""
+    try:
+        scenario = engine.scenario_from_text(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise WorkbenchError("The file is not UTF-8 text; save it as YAML or JSON.") from None
+    except engine.ScenarioFileError as error:
+        raise WorkbenchError(str(error)) from None
+    except engine.ScenarioError as error:
+        raise WorkbenchError(str(error), problems=problems_from_lines(error.errors)) from None
     if scenario.method != engine.METHOD_VERSION:
-        raise engine.ScenarioError(
-            [
-                f"method: the scenario pages read method-1 files; this is method {scenario.method}"
-                " (`workbench rates` reads it)"
-            ]
-        )
+        message = f"the scenario pages read method-1 files; this is method {scenario.method}"
+        raise WorkbenchError(f"{message} (`workbench rates` reads it)", "method")
     return create_scenario(session, engine.scenario_to_dict(scenario), user)
 
 
