@@ -9,17 +9,18 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBIAN_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
 	fonts-dejavu-core poppler-utils chromium
 
-.PHONY: install system-packages run test lint format clean vendor
+.PHONY: install system-packages run test lint format clean vendor wheel-check
 # Front-end assets, vendored into workbench/static/vendor from the npm registry (no CDN).
 PICO_VERSION := 2.1.1
 HTMX_VERSION := 2.0.11
 
 install: $(INSTALLED)
 
-$(INSTALLED): pyproject.toml | system-packages
+# Every dependency at the version constraints.txt pins, so each machine runs what CI ran.
+$(INSTALLED): pyproject.toml constraints.txt | system-packages
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(INSTALLED)
 
 system-packages:
@@ -37,10 +38,15 @@ run: install system-packages
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # One pytest worker per core; each makes its own template databases (tests/conftest.py).
 test: install system-packages lint
 	$(BIN)/pytest -n auto
+
+# Build the wheel, install it in a fresh environment outside the checkout, and use it there.
+wheel-check: install
+	.ci/wheel-check
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workbench.config import REPOSITORY_ROOT, default_instance_path, load_settings
+from workbench.config import TEMPLATES_DIR, default_instance_path, load_settings
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 MIGRATIONS_DIR = PACKAGE_ROOT / "migrations"
@@ -21,7 +21,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> "Flask":
     app = Flask(
         __name__,
         instance_path=str(config.pop("INSTANCE_PATH", None) or default_instance_path()),
-        template_folder=str(REPOSITORY_ROOT / "templates"),
+        template_folder=str(TEMPLATES_DIR),
     )
     app.config.update(load_settings(Path(app.instance_path), config))
     register_extensions(app)
@@ -66,8 +66,11 @@ def register_blueprints(app: "Flask") -> None:
 
 
 def register_errorhandlers(app: "Flask") -> None:
-    """Answer 404 and 500 with the site's own pages, never a traceback."""
+    """Answer 404 and 500 with the site's own pages, never a traceback; refusals with theirs."""
     from flask import render_template
+
+    from workbench.errors import WorkbenchError
+    from workbench.web.errors import HTTP_ERROR_CODES, error_page
 
     def render_error(error: Any) -> tuple[str, int]:
         code = getattr(error, "code", 500) or 500
@@ -75,8 +78,9 @@ def register_errorhandlers(app: "Flask") -> None:
             error = request_too_large(app)
         return render_template("errors/error.html", code=code, error=error), code
 
-    for code in (400, 401, 403, 404, 405, 409, 413, 429, 500):
+    for code in HTTP_ERROR_CODES:
         app.register_error_handler(code, render_error)
+    app.register_error_handler(WorkbenchError, error_page)
 
 
 def request_too_large(app: "Flask") -> Any:

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from workbench import create_app
+from workbench.errors import WorkbenchError
 
 USAGE_ERROR = 2
 # Flask's and Flask-Migrate's commands, found in the app when one of them is run.
@@ -46,12 +47,38 @@ def with_app(function: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+def refusals_exit_2(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Print a refusal (a WorkbenchError) on stderr, each problem on its line, and exit 2."""
+
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except WorkbenchError as error:
+            command = "workbench " + click.get_current_context().command_path.partition(" ")[2]
+            problems = [str(problem) for problem in error.problems]
+            if len(problems) == 1:
+                fail(f"{command}: {problems[0]}")
+            fail(
+                [f"{command}: nothing was written; fix {len(problems)} problem(s):"]
+                + [f"  {problem}" for problem in problems]
+            )
+
+    return run
+
+
 class AppGroup(click.Group):
-    """Commands that run in the app's context unless they say `with_appcontext=False`."""
+    """Commands that run in the app's context unless they say `with_appcontext=False`; a
+    refusal they raise ends them with status 2."""
 
     def command(self, *args: Any, with_appcontext: bool = True, **kwargs: Any) -> Callable:
         register = super().command(*args, **kwargs)
-        return lambda function: register(with_app(function) if with_appcontext else function)
+
+        def decorate(function: Callable[..., Any]) -> click.Command:
+            function = refusals_exit_2(function)
+            return register(with_app(function) if with_appcontext else function)
+
+        return decorate
 
     def group(self, *args: Any, **kwargs: Any) -> Callable:
         return super().group(*args, cls=AppGroup, **kwargs)
@@ -109,19 +136,13 @@ def init_command(profiles_dir: Path | None, force: bool) -> None:
 
     from workbench.extensions import db
     from workbench.services.accounts import create_first_administrator
-    from workbench.services.setup import LibraryError, initialise
+    from workbench.services.setup import initialise
     from workbench.services.unit_of_work import unit_of_work
 
     folder = profiles_dir or current_app.config["WORKBENCH_PROFILES_DIR"]
-    try:
-        with unit_of_work(db.session) as session:
-            report = initialise(session, folder, force=force)
-            administrator = create_first_administrator(session)
-    except LibraryError as error:
-        fail(
-            [f"workbench init: nothing was written; fix {len(error.errors)} problem(s):"]
-            + [f"  {line}" for line in error.errors]
-        )
+    with unit_of_work(db.session) as session:
+        report = initialise(session, folder, force=force)
+        administrator = create_first_administrator(session)
     click.echo(f"Database ready ({current_app.config['SQLALCHEMY_DATABASE_URI'].split('://')[0]}).")
     click.echo(f"Loaded {folder}: {report.summary()}.")
     if administrator is not None:
@@ -147,17 +168,14 @@ def users_create_command(email: str, role: str, name: str, password_stdin: bool)
     """Create an account; the password comes from stdin (never a command-line argument)."""
     from workbench.extensions import db
     from workbench.models.enums import Role
-    from workbench.services.accounts import AccountError, create_user
+    from workbench.services.accounts import create_user
     from workbench.services.unit_of_work import unit_of_work
 
     if not password_stdin:
         fail("workbench users create: pass --password-stdin and pipe the password in")
     password = sys.stdin.readline().rstrip("\r\n")
-    try:
-        with unit_of_work(db.session) as session:
-            user = create_user(session, email, password, Role(role), name)
-    except AccountError as error:
-        fail(f"workbench users create: {error.field}: {error}")
+    with unit_of_work(db.session) as session:
+        user = create_user(session, email, password, Role(role), name)
     click.echo(f"Created {user.email} ({user.role}).")
 
 
@@ -331,7 +349,6 @@ def render_command(
     from workbench.extensions import db
     from workbench.services.documents import (
         UNNAMED_PROVIDER,
-        DocumentError,
         build_document_request,
         generate_document,
         preview_context,
@@ -344,15 +361,12 @@ def render_command(
             f"workbench render: {scenario_file} is a method-{scenario.method} scenario; documents "
             "are rendered from method-1 scenarios (examples/method-1/)"
         )
-    try:
-        with unit_of_work(db.session) as session:
-            request = build_document_request(session, kind, stakeholders, prepared_by)
-            artifact, created = generate_document(session, scenario, request)
-            if html_out is not None:
-                context = preview_context(session, scenario, request)
-                html_out.write_text(render_html(context, standalone=True))
-    except DocumentError as error:
-        fail(f"workbench render: {error}")
+    with unit_of_work(db.session) as session:
+        request = build_document_request(session, kind, stakeholders, prepared_by)
+        artifact, created = generate_document(session, scenario, request)
+        if html_out is not None:
+            context = preview_context(session, scenario, request)
+            html_out.write_text(render_html(context, standalone=True))
     out.write_bytes(artifact.pdf)
     state = "rendered" if created else "served from storage"
     click.echo(f"{out}: {artifact.page_count} pages, sha256 {artifact.sha256[:12]}, {state}.")
@@ -405,13 +419,12 @@ def claims_size_command(
     """Size a claims extract against its eligibility file."""
     from flask import current_app
 
-    from workbench.claims import ClaimsSizingError, format_result
+    from workbench.claims import format_result
     from workbench.extensions import db
     from workbench.services.claims import size_extract, sizing_options
 
     options = sizing_options(current_app.config, payer, memory_limit, temp_dir)
     progress = terminal_progress()
-    problem = None
     try:
         sized = size_extract(
             db.session,
@@ -421,14 +434,10 @@ def claims_size_command(
             current_app.config["WORKBENCH_PROFILES_DIR"],
             progress,
         )
-    except ClaimsSizingError as error:
-        problem = error.message
     finally:
         # The progress line is wiped before anything else is printed, the error included.
         if progress is not None:
             click.echo("\r" + " " * PROGRESS_WIDTH + "\r", err=True, nl=False)
-    if problem is not None:
-        fail(problem)
     if as_json:
         click.echo(json.dumps(sized.result.to_json(), indent=2))
     else:

@@ -6,12 +6,28 @@ instance folder, so `make run` works on a new machine without any set-up.
 
 import os
 import secrets
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
 ENV_PREFIX = "WORKBENCH_"
-REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PROFILES_DIR = REPOSITORY_ROOT / "stakeholder_profiles"
+PACKAGE_ROOT = Path(__file__).resolve().parent
+REPOSITORY_ROOT = PACKAGE_ROOT.parent
+
+
+def shipped_folder(name: str) -> Path:
+    """Return a folder kept at the repository's top (templates/, stakeholder_profiles/).
+
+    An installed wheel carries a copy inside the package (setup.py puts it there); a checkout,
+    or an editable install, reads the repository's own.
+    """
+    copy = PACKAGE_ROOT / name
+    return copy if copy.is_dir() else REPOSITORY_ROOT / name
+
+
+TEMPLATES_DIR = shipped_folder("templates")
+DEFAULT_PROFILES_DIR = shipped_folder("stakeholder_profiles")
+INSTALLED = TEMPLATES_DIR.parent == PACKAGE_ROOT
 DEFAULT_LOGIN_LIMIT = "10 per minute; 50 per hour"
 # The largest claims file sized (DuckDB streams it; this guards the disk and the upload).
 DEFAULT_CLAIMS_MAX_BYTES = 20 * 1000**3
@@ -20,8 +36,14 @@ UPLOAD_FORM_ALLOWANCE = 1024 * 1024
 
 
 def default_instance_path() -> Path:
-    """Return the instance folder: WORKBENCH_INSTANCE_PATH, or instance/ in the repository."""
-    return Path(os.environ.get(f"{ENV_PREFIX}INSTANCE_PATH") or REPOSITORY_ROOT / "instance")
+    """Return the instance folder: WORKBENCH_INSTANCE_PATH, else instance/ in the repository,
+    or for an installed wheel, var/workbench-instance in its Python environment (as Flask does)."""
+    default = (
+        Path(sys.prefix) / "var" / "workbench-instance"
+        if INSTALLED
+        else REPOSITORY_ROOT / "instance"
+    )
+    return Path(os.environ.get(f"{ENV_PREFIX}INSTANCE_PATH") or default)
 
 
 def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:

@@ -92,7 +92,7 @@ def test_bad_input_exits_2_with_one_line(runner, hand_extract, tmp_path, claim, 
 
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr.startswith(message)
+    assert result.stderr.startswith(f"workbench claims size: {message}")
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
 
@@ -103,4 +103,4 @@ def test_a_missing_file_exits_2(runner, hand_extract, tmp_path):
     result = size(runner, "--members", str(members), "--claims", str(tmp_path / "none.csv"))
 
     assert result.exit_code == 2
-    assert result.stderr.strip() == "none.csv: no such file"
+    assert result.stderr.strip() == "workbench claims size: none.csv: no such file"

@@ -162,12 +162,12 @@ def test_no_untraced_figure_is_printed_in_a_profile_or_a_value_domain(files):
 
 @pytest.mark.parametrize(("kind", "stakeholders"), PAYER_FACING)
 def test_a_payer_facing_document_cites_only_verified_items_with_their_cautions(
-    render, library, kind, stakeholders
+    render, library_snapshot, kind, stakeholders
 ):
     document = render("worked-example.yaml", kind, *stakeholders)
     text = squeeze(document.text)
-    verified = {item.study for item in library.evidence if item.verified}
-    cautions = {item.study: item.caution for item in library.evidence}
+    verified = {item.study for item in library_snapshot.evidence if item.verified}
+    cautions = {item.study: item.caution for item in library_snapshot.evidence}
 
     assert document.context.citations
     assert {citation.study for citation in document.context.citations} <= verified
@@ -179,17 +179,17 @@ def test_a_payer_facing_document_cites_only_verified_items_with_their_cautions(
     assert untraced_in(document.text) == []
 
 
-def test_an_unverified_item_is_not_cited_even_when_a_profile_names_it(library):
-    unverified = [item.key for item in library.evidence if not item.verified]
-    profile = replace(library.profile("medicaid_mco"), evidence_focus=tuple(unverified))
-    profiles = tuple(profile if p.key == profile.key else p for p in library.profiles)
-    leaning = replace(library, profiles=profiles)
+def test_an_unverified_item_is_not_cited_even_when_a_profile_names_it(library_snapshot):
+    unverified = [item.key for item in library_snapshot.evidence if not item.verified]
+    profile = replace(library_snapshot.profile("medicaid_mco"), evidence_focus=tuple(unverified))
+    profiles = tuple(profile if p.key == profile.key else p for p in library_snapshot.profiles)
+    leaning = replace(library_snapshot, profiles=profiles)
 
     context = build_context(
         request_for("brief", "medicaid_mco"), example("worked-example.yaml"), leaning, make_charts
     )
 
-    studies = {item.key: item.study for item in library.evidence}
+    studies = {item.key: item.study for item in library_snapshot.evidence}
     cited = {citation.study for citation in context.citations}
     assert len(unverified) >= 10
     assert cited and cited.isdisjoint(studies[key] for key in unverified)

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.documents.conftest import example
+from workbench.claims.errors import ClaimsInputError
 from workbench.cli import cli
 from workbench.extensions import db
 from workbench.models import Job
@@ -23,7 +24,12 @@ def _fail(session, params, job):
 
 @job_handler("test_bad_input")
 def _bad_input(session, params, job):
-    raise ValueError("claims.csv row 3, column setting: unknown setting 'er'")
+    raise ClaimsInputError("claims.csv", "unknown setting 'er'", row=3, column="setting")
+
+
+@job_handler("test_value_error")
+def _value_error(session, params, job):
+    raise ValueError("invalid literal for int() with base 10: 'x'")
 
 
 def test_an_uncached_render_is_a_job_and_the_site_keeps_answering(library, client, finished_job):
@@ -65,6 +71,15 @@ def test_a_job_refused_for_its_input_says_why_in_the_inputs_own_words(library, f
     commit(db.session)
 
     assert finished_job(job.id).error == "claims.csv row 3, column setting: unknown setting 'er'"
+
+
+def test_a_value_error_is_a_bug_and_its_text_is_not_shown(library, finished_job):
+    job = enqueue_job(db.session, "test_value_error", {}, user_id=None)
+    commit(db.session)
+
+    assert finished_job(job.id).error == (
+        "An unexpected error (ValueError) stopped this job; see the server log."
+    )
 
 
 def test_a_request_already_rendering_is_answered_with_the_same_job(library, finished_job):

@@ -4,7 +4,7 @@ import math
 from decimal import Decimal, localcontext
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tests.engine.test_properties import amounts, scenarios
@@ -165,3 +165,20 @@ def test_the_zone_says_when_walk_away_meets_ceiling(data: dict[str, Any], model:
             context.prec = 28
             at_ceiling = evaluate_offer(scenario, zone.ceiling, model)
         assert abs(at_ceiling.pv_payer_net_savings) < Decimal("0.000001")
+
+
+@FAST
+@given(contracts())
+def test_under_bundled_a_caseload_below_the_mode_can_lose(data: dict[str, Any]) -> None:
+    data["terms"]["target_margin"] = str(
+        min(Decimal(data["terms"]["target_margin"]), Decimal("0.2"))
+    )
+    mode = Decimal(str(data["program"]["caseload_per_fte"]))
+    data["uncertainty"] = {"program.caseload_per_fte": [str(mode / 2), str(mode), str(mode)]}
+    scenario = parse_scenario(data)
+    point = evaluate_contract(scenario, "bundled").result
+    assume(point.pv_allocated_cost > 1 and all(y.enrolled_patient_months > 0 for y in point.years))
+
+    simulation = monte_carlo(scenario, "bundled", draws=200, seed=7)
+
+    assert simulation.probability_provider_net_negative > 0

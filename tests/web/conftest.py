@@ -34,7 +34,7 @@ from workbench.services.accounts import create_user
 from workbench.services.documents import build_document_request, generate_document
 
 PASSWORD = "a long test passphrase 42"
-WORKED = Path(__file__).resolve().parents[2] / "examples" / "worked-example.yaml"
+WORKED = Path(__file__).resolve().parents[2] / "examples" / "method-1" / "worked-example.yaml"
 PAYER = {
     "version": "0",
     "name": "Great Lakes Health Plan",

@@ -49,7 +49,14 @@ def test_no_token_or_a_wrong_one_is_401(web):
     assert web.client.post("/api/v1/evaluate", data="{}").status_code == 401
     wrong = web.client.get("/api/v1/documents", headers=bearer("not-a-token"))
     assert wrong.status_code == 401
-    assert "API token" in wrong.get_json()["error"]
+    assert wrong.get_json() == {
+        "errors": [
+            {
+                "field": None,
+                "message": "a valid API token is required (Authorization: Bearer <token>)",
+            }
+        ]
+    }
 
 
 def test_the_session_cookie_does_not_open_the_api(web):
@@ -79,7 +86,24 @@ def test_evaluate_names_the_field_of_a_bad_scenario(web):
     response = web.client.post("/api/v1/evaluate", data=json.dumps(bad), headers=bearer(token))
 
     assert response.status_code == 422
-    assert "program.care_manager_fte: must be greater than 0" in response.get_json()["errors"]
+    problem = {"field": "program.care_manager_fte", "message": "must be greater than 0"}
+    assert problem in response.get_json()["errors"]
+
+
+def test_every_refusal_has_the_same_shape(web):
+    token = issue_token(web, "viewer")
+
+    missing = web.client.get("/api/v1/documents/999", headers=bearer(token))
+    forbidden = web.client.post("/api/v1/negotiations/1/offers", json={}, headers=bearer(token))
+    bad_model = web.client.post(
+        "/api/v1/evaluate?model=barter", data=scenario_json(), headers=bearer(token)
+    )
+
+    for response, status in ((missing, 404), (forbidden, 403), (bad_model, 422)):
+        assert response.status_code == status
+        [problem] = response.get_json()["errors"]
+        assert set(problem) == {"field", "message"} and problem["message"]
+    assert bad_model.get_json()["errors"][0]["field"] == "model"
 
 
 def test_documents_are_listed_and_fetched(web, document_id):
@@ -141,14 +165,14 @@ def test_a_lead_records_a_counteroffer_through_the_api(web, library):
 
 
 @pytest.mark.parametrize(
-    ("body", "message"),
+    ("body", "field", "message"),
     [
-        ({"round": 0, "side": "ours", "payment_model": "ffs"}, "round: must be a whole number"),
-        ({"round": 1, "side": "ours", "payment_model": "ffs", "pmpm": "x"}, "pmpm: must be"),
-        ({"round": 1, "side": "ours", "payment_model": "ffs", "colour": 1}, "unknown field"),
+        ({"round": 0, "side": "ours", "payment_model": "ffs"}, "round", "must be a whole number"),
+        ({"round": 1, "side": "ours", "payment_model": "ffs", "pmpm": "x"}, "pmpm", "must be"),
+        ({"round": 1, "side": "ours", "payment_model": "ffs", "colour": 1}, None, "unknown field"),
     ],
 )
-def test_a_bad_offer_names_its_field_and_stores_nothing(web, library, body, message):
+def test_a_bad_offer_names_its_field_and_stores_nothing(web, library, body, field, message):
     from tests.web.test_negotiations import open_negotiation
 
     web.sign_in("lead")
@@ -160,6 +184,7 @@ def test_a_bad_offer_names_its_field_and_stores_nothing(web, library, body, mess
     )
 
     assert response.status_code == 422
-    assert message in json.dumps(response.get_json())
+    [problem] = response.get_json()["errors"]
+    assert problem["field"] == field and problem["message"].startswith(message)
     with web.db() as session:
         assert session.scalar(select(func.count(Offer.id))) == 0

@@ -204,13 +204,38 @@ def test_a_claims_file_over_the_limit_is_refused_before_it_is_read(
     members, claims = extract
     assert len(claims) > 500
 
-    response = upload(web, payer_id, members, claims)
+    response = upload(web, payer_id, members[:400], claims)
 
     assert response.status_code == 413
     page = response.get_data(as_text=True)
     assert "claims.csv is" in page and "over the 500 bytes limit" in page
     assert count(web, Job) == 0 and count(web, ClaimsSizing) == 0
     assert files_in(upload_dir) == []
+
+
+def test_a_members_file_over_the_limit_is_refused_too(app, web, payer_id, extract, upload_dir):
+    app.config["WORKBENCH_CLAIMS_MAX_BYTES"] = 500
+    web.sign_in("lead")
+    members, claims = extract
+    assert len(members) > 500
+
+    response = upload(web, payer_id, members, claims[:400])
+
+    assert response.status_code == 413
+    assert "members.csv is" in response.get_data(as_text=True)
+    assert count(web, Job) == 0 and files_in(upload_dir) == []
+
+
+def test_an_empty_file_is_a_form_error_on_its_field(web, payer_id, extract, upload_dir):
+    web.sign_in("lead")
+    _, claims = extract
+
+    response = upload(web, payer_id, b"", claims)
+
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "members.csv is empty." in page
+    assert count(web, Job) == 0 and files_in(upload_dir) == []
 
 
 def test_a_request_over_the_upload_limit_gets_a_page_naming_the_limit(app, web, payer_id, extract):

@@ -290,7 +290,7 @@ def test_record_offer_checks_what_the_api_sends(web):
             with pytest.raises(OfferError) as caught:
                 record_offer(db.session, negotiation, **{**fields, **change})
             assert caught.value.field == field
-            assert str(caught.value).startswith(f"{field}: ")
+            assert str(caught.value.problems[0]).startswith(f"{field}: ")
         offer = record_offer(
             db.session,
             negotiation,

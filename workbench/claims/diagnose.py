@@ -30,7 +30,8 @@ def first_problem(
     # One thread: rows are numbered in file order and the first bad one is found deterministically.
     con.execute("SET threads = 1")
     try:
-        found = con.execute(f"SELECT {selects} FROM {source.scan(row_numbers=True)}").fetchone()
+        # An aggregate query: exactly one row.
+        [found] = con.execute(f"SELECT {selects} FROM {source.scan(row_numbers=True)}").fetchall()
     except (duckdb.InvalidInputException, duckdb.IOException) as error:
         return unreadable_error(source, error)
     problems = [

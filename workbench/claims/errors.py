@@ -2,14 +2,11 @@
 
 from pathlib import Path
 
+from workbench.errors import WorkbenchError
 
-class ClaimsSizingError(Exception):
+
+class ClaimsSizingError(WorkbenchError):
     """Claims sizing could not finish (DuckDB could not start, or ran out of memory)."""
-
-    @property
-    def message(self) -> str:
-        """Return the one-line message."""
-        return str(self)
 
 
 class ClaimsInputError(ClaimsSizingError):
@@ -22,14 +19,10 @@ class ClaimsInputError(ClaimsSizingError):
         self.problem = problem
         self.row = row
         self.column = column
-        super().__init__(self.message)
-
-    @property
-    def message(self) -> str:
-        """Return the one-line message, e.g. `claims.csv row 17, column service_date: ...`."""
+        # One line, e.g. `claims.csv row 17, column service_date: ...`.
         where = [self.file]
-        if self.row is not None:
-            where.append(f" row {self.row}")
-        if self.column is not None:
-            where.append(f"{',' if self.row is not None else ''} column {self.column}")
-        return f"{''.join(where)}: {self.problem}"
+        if row is not None:
+            where.append(f" row {row}")
+        if column is not None:
+            where.append(f"{',' if row is not None else ''} column {column}")
+        super().__init__(f"{''.join(where)}: {problem}")

@@ -7,7 +7,7 @@ needs no database.
 """
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -71,7 +71,7 @@ def _estimate(rate: SavingsRate, base: Decimal) -> SavingsEstimate:
     )
 
 
-def _median(values) -> Decimal | None:
+def _median(values: Iterable[Decimal]) -> Decimal | None:
     """The range's mid: the median of the estimates' mids (they disagree; the median resists)."""
     values = list(values)
     if not values:

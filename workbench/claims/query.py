@@ -51,7 +51,7 @@ class Runner:
         if self.progress is None or not stage:
             return self.con.execute(sql, parameters).fetchall()
         done = threading.Event()
-        poller = threading.Thread(target=self._poll, args=(stage, done), daemon=True)
+        poller = threading.Thread(target=self._poll, args=(self.progress, stage, done), daemon=True)
         poller.start()
         try:
             return self.con.execute(sql, parameters).fetchall()
@@ -60,13 +60,13 @@ class Runner:
             poller.join()
             self.progress(stage, 1.0)
 
-    def _poll(self, stage: str, done: threading.Event) -> None:
-        self.progress(stage, 0.0)
+    def _poll(self, progress: ProgressCallback, stage: str, done: threading.Event) -> None:
+        progress(stage, 0.0)
         while not done.wait(POLL_SECONDS):
             # query_progress() is a percentage, or -1 while DuckDB cannot tell yet.
             percent = self.con.query_progress()
             if percent >= 0:
-                self.progress(stage, min(percent, 100.0) / 100)
+                progress(stage, min(percent, 100.0) / 100)
 
 
 def typed(source: InputFile, columns: tuple[Column, ...]) -> str:

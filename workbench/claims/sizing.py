@@ -75,7 +75,7 @@ def size_claims(
 def _connection(options: SizingOptions) -> Iterator[duckdb.DuckDBPyConnection]:
     """An in-memory DuckDB capped at the memory limit, spilling to a temporary folder."""
     with tempfile.TemporaryDirectory(prefix="workbench-claims-") as own_folder:
-        config = {
+        config: dict[str, str | bool | int | float | list[str]] = {
             "memory_limit": options.memory_limit,
             "temp_directory": str(options.temp_directory or own_folder),
             # Aggregates need no row order; keeping it would hold rows back in memory.

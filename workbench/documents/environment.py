@@ -10,10 +10,10 @@ from decimal import Decimal
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
-from workbench.config import REPOSITORY_ROOT
+from workbench import config
 from workbench.engine.decimals import CENTS, RATIO_PLACES, rounded
 
-TEMPLATES_DIR = REPOSITORY_ROOT / "templates" / "documents"
+TEMPLATES_DIR = config.TEMPLATES_DIR / "documents"
 DASH = "—"
 MINUS = "−"
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from workbench.errors import WorkbenchError
+
 LOGGER = logging.getLogger(__name__)
 # Render workers are children of a fork server that has imported and warmed WeasyPrint once
 # (forking the threaded web process itself would be unsafe). Two workers: one per core.
@@ -21,7 +23,7 @@ STATIC_ROOT = (Path(__file__).resolve().parent.parent / "static").resolve()
 STATIC_BASE_URL = STATIC_ROOT.as_uri() + "/"
 
 
-class RenderError(Exception):
+class RenderError(WorkbenchError):
     """A document could not be rendered: too slow, too long, or WeasyPrint failed."""
 
 

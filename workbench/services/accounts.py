@@ -14,6 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from workbench.errors import WorkbenchError
 from workbench.models import User, utcnow
 from workbench.models.enums import Role
 from workbench.services.audit import record_event
@@ -29,12 +30,8 @@ _COMMON = frozenset(
 )
 
 
-class AccountError(ValueError):
+class AccountError(WorkbenchError):
     """A request about an account that cannot be met; `field` names the form field at fault."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @cache

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 from werkzeug.utils import secure_filename
 
 from workbench.claims import MIN_CELL_MEMBERS, ClaimsSizingError
+from workbench.errors import WorkbenchError
 from workbench.models import ClaimsSizing, Job, Organization, Scenario, utcnow
 from workbench.services.audit import record_event
 from workbench.services.claims import size_extract, sizing_options
@@ -52,12 +53,11 @@ STAGES = {"reading members": (10, 30), "reading claims": (30, 85), "summing up":
 CLAIMS_NOTE_PREFIX = "Claims:"
 
 
-class ClaimsUploadError(ValueError):
-    """A file that cannot be taken (too large, empty, no such path); `field` names the input."""
+class ClaimsUploadError(WorkbenchError):
+    """A file that cannot be taken (too large: 413; empty, no such path: 422); names the input."""
 
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+    def __init__(self, field: str, message: str, status: int = 413):
+        super().__init__(message, field, status=status)
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def save_upload(
                 digest.update(chunk)
                 out.write(chunk)
         if written == 0:
-            raise ClaimsUploadError(role, f"{original} is empty.")
+            raise ClaimsUploadError(role, f"{original} is empty.", status=422)
     except BaseException:
         _remove(ClaimsFile(role, original, str(target), uploaded=True))
         raise
@@ -146,11 +146,11 @@ def server_file(text: str, role: str, max_bytes: int | None = None) -> ClaimsFil
     """Return a file already on the server (an administrator's choice), checked to exist."""
     path = Path((text or "").strip()).expanduser()
     if not str(path) or not path.is_absolute():
-        raise ClaimsUploadError(role, "Give the file's full path on the server.")
+        raise ClaimsUploadError(role, "Give the file's full path on the server.", status=422)
     if not path.is_file():
-        raise ClaimsUploadError(role, f"{path}: no such file on the server.")
+        raise ClaimsUploadError(role, f"{path}: no such file on the server.", status=422)
     size = path.stat().st_size
-    if role == CLAIMS and max_bytes is not None and size > max_bytes:
+    if max_bytes is not None and size > max_bytes:
         raise ClaimsUploadError(role, too_large(str(path), size, max_bytes))
     return ClaimsFile(role, path.name, str(path), uploaded=False)
 

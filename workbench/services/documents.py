@@ -32,6 +32,7 @@ from workbench.documents.snapshot import (
     OwnOrganization,
     ProfileInfo,
 )
+from workbench.errors import WorkbenchError
 from workbench.models import (
     DocumentArtifact,
     EvidenceItem,
@@ -64,7 +65,7 @@ FINAL_STATUSES = (DocumentStatus.APPROVED, DocumentStatus.SENT)
 ALLOWED_AFTER_APPROVAL = {(DocumentStatus.APPROVED, DocumentStatus.SENT)}
 
 
-class DocumentError(ValueError):
+class DocumentError(WorkbenchError):
     """A document request that cannot be met (unknown stakeholder, nothing loaded...)."""
 
 

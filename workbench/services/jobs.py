@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
-from workbench.claims.errors import ClaimsSizingError
-from workbench.documents.pdf import RenderError
+from workbench.errors import WorkbenchError
 from workbench.models import Job, utcnow
 from workbench.models.enums import JobStatus
 from workbench.services.unit_of_work import after_commit, unit_of_work
@@ -27,8 +26,6 @@ if TYPE_CHECKING:  # RQ and Redis are imported only when jobs go to Redis
 
 LOGGER = logging.getLogger(__name__)
 WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="workbench-job")
-# Failures whose message is written for the person who started the job.
-EXPECTED_FAILURES = (ValueError, ClaimsSizingError, RenderError)
 # RQ stops a job past this; a document render has its own, shorter limit.
 JOB_TIMEOUT_SECONDS = 3600
 # Each handler does the work of one kind of job and returns (result type, result id).
@@ -103,10 +100,10 @@ def run_job(app: Flask, job_id: int) -> None:
 
 
 def failure_message(error: Exception) -> str:
-    """Say why a job failed: a bad input's own message, which names the file, row or field; for
+    """Say why a job failed: a refusal's own message, which names the file, row or field; for
     anything else, only that it was unexpected (its traceback is in the server log)."""
-    if isinstance(error, EXPECTED_FAILURES):
-        return str(error)
+    if isinstance(error, WorkbenchError):
+        return error.message
     return f"An unexpected error ({error.__class__.__name__}) stopped this job; see the server log."
 
 

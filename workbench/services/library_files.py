@@ -8,14 +8,15 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from workbench.engine.parse import PYDANTIC_RULES, decimal_yaml
+from workbench.errors import WorkbenchError, problems_from_lines
 from workbench.services import library_schema as schema
 
 
-class LibraryError(Exception):
+class LibraryError(WorkbenchError):
     """The profiles folder cannot be loaded; `errors` name the file, the entry and the field."""
 
     def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
+        super().__init__("\n".join(errors), problems=problems_from_lines(errors))
         self.errors = errors
 
 

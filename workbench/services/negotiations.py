@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from workbench.documents.charts import Chart, Series, lines_by_round
+from workbench.errors import WorkbenchError
 from workbench.models import (
     Meeting,
     Negotiation,
@@ -38,17 +39,11 @@ OFFER_RATE_CODES = ("99492", "99493", "99494")
 OUR_SERIES, THEIR_SERIES = "Our ask", "Their offer"
 
 
-class NegotiationError(ValueError):
-    """A change to a negotiation that cannot be made: the field at fault and why.
-
-    The message reads "field: reason" (what an API client sees); a page shows the reason beside
-    the field.
-    """
+class NegotiationError(WorkbenchError):
+    """A change to a negotiation that cannot be made: the field at fault and why."""
 
     def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
+        super().__init__(reason, field)
 
 
 class OfferError(NegotiationError):

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from workbench.errors import WorkbenchError
 from workbench.models import (
     BillingCode,
     ClaimsSizing,
@@ -51,12 +52,8 @@ REFERENCES = (
 )
 
 
-class OrganizationError(ValueError):
+class OrganizationError(WorkbenchError):
     """A change to an organization that cannot be made; `field` names the form field at fault."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def amount_problem(value: Decimal | None) -> str | None:

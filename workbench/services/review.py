@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from workbench import engine
+from workbench.errors import ConflictError
 from workbench.models import (
     DocumentArtifact,
     Job,
@@ -33,8 +34,8 @@ from workbench.services.negotiations import advance_stage, negotiations_with
 SUBMITTABLE = (DocumentStatus.DRAFT, DocumentStatus.SENT_BACK)
 
 
-class ReviewError(ValueError):
-    """A review step that does not fit the document's status."""
+class ReviewError(ConflictError):
+    """A review step that does not fit the document's status (409), or lacks its comment."""
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,11 @@ def send_back(session: Session, artifact: DocumentArtifact, user: User, comment:
     """Return a document in review to its author with a comment saying what to change."""
     _require_in_review(artifact)
     if not comment.strip():
-        raise ReviewError("say what has to change: a comment is required to send a document back")
+        raise ReviewError(
+            "say what has to change: a comment is required to send a document back",
+            "comment",
+            status=422,
+        )
     artifact.status = DocumentStatus.SENT_BACK
     artifact.reviewed_by_id, artifact.reviewed_at = user.id, utcnow()
     artifact.review_comment = comment.strip()

@@ -19,6 +19,7 @@ from workbench.documents.charts import Chart
 from workbench.documents.labels import describe_input
 from workbench.documents.render import make_charts, models_chart
 from workbench.engine import contract
+from workbench.errors import NotFoundError, WorkbenchError, problems_from_lines
 from workbench.models import (
     DocumentArtifact,
     EvidenceItem,
@@ -87,8 +88,11 @@ NEW_SCENARIO: dict[str, Any] = {
 }
 
 
-class ScenarioNotFound(LookupError):
+class ScenarioNotFound(NotFoundError):
     """No scenario (or only a deleted one) has that id."""
+
+    def __init__(self, scenario_id: int) -> None:
+        super().__init__(f"Scenario {scenario_id} does not exist, or it was deleted.")
 
 
 @dataclass(frozen=True)
@@ -348,15 +352,22 @@ def create_copy(session: Session, scenario_id: int, user: User) -> Scenario:
     return create_scenario(session, original.inputs, user, original.organization_id, original.id)
 
 
-def create_scenario_from_text(session: Session, text: str, user: User) -> Scenario:
-    """Read a scenario file (YAML or JSON) of either method and save it; a bad file raises the
-    engine's error."""
-    scenario = engine.scenario_from_text(text)
-    data = engine.scenario_to_dict(scenario)
+def create_scenario_from_text(session: Session, data: bytes, user: User) -> Scenario:
+    """Read a scenario file (YAML or JSON) of either method and save it; a bad file is refused,
+    naming why. A file whose name a scenario already has is saved as "(imported)"."""
+    try:
+        scenario = engine.scenario_from_text(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise WorkbenchError("The file is not UTF-8 text; save it as YAML or JSON.") from None
+    except engine.ScenarioFileError as error:
+        raise WorkbenchError(str(error)) from None
+    except engine.ScenarioError as error:
+        raise WorkbenchError(str(error), problems=problems_from_lines(error.errors)) from None
+    inputs = engine.scenario_to_dict(scenario)
     if _name_taken(session, scenario.name):
         # A file read back in (an export, a colleague's copy) sits beside the scenario it came from.
-        data["name"] = _free_name(session, scenario.name + IMPORT_SUFFIX)
-    return create_scenario(session, data, user)
+        inputs["name"] = _free_name(session, scenario.name + IMPORT_SUFFIX)
+    return create_scenario(session, inputs, user)
 
 
 def create_upgraded_scenario(
@@ -369,11 +380,15 @@ def create_upgraded_scenario(
         raise ScenarioNotFound(scenario_id)
     old = engine.parse_scenario(original.inputs)
     if not isinstance(old, engine.Scenario):
-        raise engine.ScenarioError(["method: this scenario already follows rate method 2"])
+        raise WorkbenchError("this scenario already follows rate method 2", "method")
     upgraded = contract.upgrade(old)
-    name = f"{old.name} (method 2)"
-    data = engine.scenario_to_dict(upgraded.scenario) | {"name": _free_name(session, name)}
-    record = create_scenario(session, data, user, original.organization_id)
+    name = _free_name(session, f"{old.name} (method 2)")
+    record = create_scenario(
+        session,
+        engine.scenario_to_dict(upgraded.scenario) | {"name": name},
+        user,
+        original.organization_id,
+    )
     return record, upgraded.changes
 
 

@@ -11,10 +11,11 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from workbench.errors import ConflictError
 from workbench.models import utcnow
 
 
-class ConflictError(RuntimeError):
+class EditConflict(ConflictError):
     """Someone else saved the record after this form was opened."""
 
     def __init__(self, what: str) -> None:
@@ -37,6 +38,6 @@ def save_if_unchanged(
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise ConflictError(model.__tablename__.rstrip("s").replace("_", " "))
+        raise EditConflict(model.__tablename__.rstrip("s").replace("_", " "))
     session.expire_all()
     return form_version + 1

@@ -15,6 +15,7 @@ from workbench.services.audit_log import (
     get_audit_events,
     list_users,
 )
+from workbench.web.errors import show_on_form
 from workbench.web.forms.accounts import UserCreateForm, UserUpdateForm
 from workbench.web.security import permission_required
 
@@ -50,7 +51,7 @@ def new_user():
                 by=current_user,
             )
         except AccountError as error:
-            getattr(form, error.field or "email").errors.append(str(error))
+            show_on_form(form, error, "email")
         else:
             flash(f"Account created for {user.email} ({user.role}).", "info")
             return redirect(url_for("admin.users"))

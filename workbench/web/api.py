@@ -2,9 +2,11 @@
 
 Authentication is a per-user bearer token (issued on the Account page), never the session
 cookie, so the API needs no CSRF token and a page's cookie cannot be replayed against it. The
-same role checks as the pages apply.
+same role checks as the pages apply. Every refusal has one shape:
+`{"errors": [{"field": <name or null>, "message": <why>}]}`.
 """
 
+from dataclasses import asdict
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -12,13 +14,15 @@ from flask import Blueprint, Response, abort, g, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from workbench import engine
+from workbench.errors import Problem, WorkbenchError, problems_from_lines
 from workbench.extensions import csrf, db
 from workbench.models import DocumentArtifact
 from workbench.models.enums import EDIT, READ
 from workbench.services.accounts import get_user_by_token
-from workbench.services.negotiations import OfferError, get_negotiation, record_offer
+from workbench.services.negotiations import get_negotiation, record_offer
 from workbench.services.rates import RatesRequest, build_rates_report
 from workbench.services.review import get_document, list_documents
+from workbench.web.errors import HTTP_ERROR_CODES
 from workbench.web.security import permission_required
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -31,15 +35,31 @@ def authenticate_token() -> Any:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     user = get_user_by_token(db.session, token.strip()) if scheme.lower() == "bearer" else None
     if user is None:
-        return jsonify(error="a valid API token is required (Authorization: Bearer <token>)"), 401
+        raise WorkbenchError(
+            "a valid API token is required (Authorization: Bearer <token>)", status=401
+        )
     g.api_user = user
     return None
 
 
-@blueprint.errorhandler(HTTPException)
-def json_error(error: HTTPException) -> tuple[Response, int]:
-    """Answer errors in JSON, as an API client expects."""
-    return jsonify(error=error.description), error.code
+@blueprint.errorhandler(WorkbenchError)
+def refused(error: WorkbenchError) -> tuple[Response, int]:
+    """Answer a refusal with each problem's field and message."""
+    return _errors(error.problems, error.status)
+
+
+def http_error(error: HTTPException) -> tuple[Response, int]:
+    """Answer HTTP errors (404, 403...) in the same shape."""
+    return _errors([Problem(None, error.description)], error.code)
+
+
+# Registered for each code, as the app's own pages are: a handler by code comes first.
+for _code in HTTP_ERROR_CODES:
+    blueprint.register_error_handler(_code, http_error)
+
+
+def _errors(problems: list[Problem], status: int) -> tuple[Response, int]:
+    return jsonify(errors=[asdict(problem) for problem in problems]), status
 
 
 @blueprint.post("/evaluate")
@@ -49,16 +69,16 @@ def evaluate() -> Any:
     try:
         scenario = engine.scenario_from_text(request.get_data(as_text=True))
     except engine.ScenarioFileError as error:
-        return jsonify(errors=[str(error)]), 400
+        raise WorkbenchError(str(error), status=400) from None
     except engine.ScenarioError as error:
-        return jsonify(errors=error.errors), 422
+        raise WorkbenchError(str(error), problems=problems_from_lines(error.errors)) from None
     options = RatesRequest(
         model=request.args.get("model") or None,
         compare=request.args.get("compare") == "1",
         tornado=request.args.get("tornado") == "1",
     )
     if options.model and options.model not in engine.PAYMENT_MODELS:
-        return jsonify(errors=[f"model: must be one of {', '.join(engine.PAYMENT_MODELS)}"]), 422
+        raise WorkbenchError(f"must be one of {', '.join(engine.PAYMENT_MODELS)}", "model")
     return jsonify(build_rates_report(scenario, options).data)
 
 
@@ -92,11 +112,8 @@ def offers(negotiation_id: int) -> Any:
     negotiation = get_negotiation(db.session, negotiation_id) or abort(404)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        return jsonify(errors=["the body must be a JSON object"]), 400
-    try:
-        offer = record_offer(db.session, negotiation, user=g.api_user, **_offer_fields(body))
-    except OfferError as error:
-        return jsonify(errors=[str(error)]), 422
+        raise WorkbenchError("the body must be a JSON object", status=400)
+    offer = record_offer(db.session, negotiation, user=g.api_user, **_offer_fields(body))
     return jsonify(
         id=offer.id,
         round=offer.round,
@@ -118,7 +135,9 @@ def _offer_fields(body: dict) -> dict:
     }
     unknown = sorted(set(body) - allowed)
     if unknown:
-        raise_bad(f"unknown field(s): {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+        raise WorkbenchError(
+            f"unknown field(s): {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
+        )
     fields = dict(body)
     for key in ("pmpm",):
         if fields.get(key) is not None:
@@ -133,12 +152,7 @@ def _decimal(field: str, value: Any) -> Decimal:
     try:
         return Decimal(str(value))
     except InvalidOperation:
-        raise_bad(f"{field}: must be a number")
-
-
-def raise_bad(message: str) -> None:
-    """Stop with 422 and a message naming the field."""
-    abort(422, description=message)
+        raise WorkbenchError("must be a number", field) from None
 
 
 def _document_json(artifact: DocumentArtifact) -> dict:

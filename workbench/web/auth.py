@@ -11,6 +11,7 @@ from workbench.services.accounts import (
     end_sessions,
     issue_api_token,
 )
+from workbench.web.errors import show_on_form
 from workbench.web.forms.accounts import LoginForm, PasswordChangeForm
 from workbench.web.security import safe_next, start_session
 
@@ -58,7 +59,7 @@ def account():
                 db.session, current_user, form.current_password.data, form.new_password.data
             )
         except AccountError as error:
-            getattr(form, error.field or "new_password").errors.append(str(error))
+            show_on_form(form, error, "new_password")
         else:
             start_session(current_user)
             flash("Password changed. Every other session of yours has been signed out.", "info")

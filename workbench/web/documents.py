@@ -29,6 +29,7 @@ from workbench.services.review import (
     start_document,
     submit_for_review,
 )
+from workbench.web.errors import show_on_form
 from workbench.web.forms.documents import GenerateForm, ReviewForm
 from workbench.web.security import login_is_fresh, permission_required
 
@@ -60,7 +61,7 @@ def generate():
             current_user,
         )
     except (DocumentError, ReviewError) as error:
-        form.kind.errors.append(str(error))
+        show_on_form(form, error, "kind")
         return _index_page(form), 422
     if artifact is not None:
         flash("This exact document was already generated; here it is, from storage.", "info")
@@ -151,14 +152,14 @@ def _decision(document_id: int, step, message: str):
     try:
         step(db.session, artifact, current_user, form.comment.data or "")
     except ReviewError as error:
-        form.comment.errors.append(str(error))
+        show_on_form(form, error, "comment")
         return render_template(
             "document_pages/show.html",
             document=artifact,
             form=form,
             fresh=True,
             versions=list_versions(db.session, artifact),
-        ), 409 if artifact.status != DocumentStatus.IN_REVIEW else 422
+        ), error.status
     flash(message, "info")
     return redirect(url_for("documents.show", document_id=document_id))
 

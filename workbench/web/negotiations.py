@@ -6,6 +6,7 @@ from flask_login import current_user
 from workbench.extensions import db
 from workbench.models.enums import EDIT, OfferResponse
 from workbench.services.negotiations import (
+    OFFER_RATE_CODES,
     NegotiationError,
     NegotiationPage,
     create_negotiation,
@@ -17,7 +18,8 @@ from workbench.services.negotiations import (
     update_negotiation,
     update_offer_response,
 )
-from workbench.services.versioning import ConflictError
+from workbench.services.versioning import EditConflict
+from workbench.web.errors import show_on_form
 from workbench.web.forms.negotiations import (
     PAYMENT_MODEL_LABELS,
     RESPONSE_LABELS,
@@ -32,6 +34,8 @@ from workbench.web.forms.negotiations import (
 from workbench.web.security import permission_required
 
 blueprint = Blueprint("negotiations", __name__, url_prefix="/negotiations")
+# The offer form names its rate fields rate_<code>; the service names them rates.<code>.
+RATE_FIELDS = {f"rates.{code}": f"rate_{code}" for code in OFFER_RATE_CODES}
 
 
 @blueprint.context_processor
@@ -73,7 +77,7 @@ def new():
                 **form.values(),
             )
         except NegotiationError as error:
-            form.organization_id.errors.append(error.reason)
+            show_on_form(form, error, "organization_id")
         else:
             flash(f"Negotiation with {negotiation.organization.name} opened.", "info")
             return redirect(url_for("negotiations.show", negotiation_id=negotiation.id))
@@ -98,7 +102,7 @@ def update_status(negotiation_id: int):
         update_negotiation(
             db.session, page.negotiation, int(form.version.data), form.values(), current_user
         )
-    except ConflictError as error:
+    except EditConflict as error:
         page = _page(negotiation_id)
         # Their save stands; saving this form again now replaces it on purpose.
         form.version.data = str(page.negotiation.version)
@@ -147,7 +151,7 @@ def _add_to_log(page: NegotiationPage, form_name: str, form, record, message: st
         try:
             record(db.session, page.negotiation, user=current_user, **form.values())
         except NegotiationError as error:
-            _field(form, error.field).errors.append(error.reason)
+            show_on_form(form, error, "notes", RATE_FIELDS)
         else:
             flash(message, "info")
             return _back(page.negotiation.id, anchor)
@@ -186,11 +190,6 @@ def _show_page(
         response_forms=response_forms,
         conflict=conflict,
     )
-
-
-def _field(form, name: str):
-    """Return the form field a service error names (rates.99492 is the field rate_99492)."""
-    return getattr(form, name.replace("rates.", "rate_"), None) or form.notes
 
 
 def _back(negotiation_id: int, anchor: str):

@@ -44,7 +44,8 @@ from workbench.services.organizations import (
     update_coverage_row,
     update_organization,
 )
-from workbench.services.versioning import ConflictError
+from workbench.services.versioning import EditConflict
+from workbench.web.errors import show_on_form
 from workbench.web.forms.claims import ClaimsPathsForm, ClaimsUploadForm
 from workbench.web.forms.organizations import (
     COVERAGE_LABELS,
@@ -84,7 +85,7 @@ def new():
         try:
             organization = create_organization(db.session, form.values(), current_user)
         except OrganizationError as error:
-            getattr(form, error.field or "name").errors.append(str(error))
+            show_on_form(form, error, "name")
         else:
             flash(f"{organization.name} added.", "info")
             return redirect(url_for("organizations.show", organization_id=organization.id))
@@ -115,9 +116,9 @@ def edit(organization_id: int):
             db.session, organization, int(form.version.data), form.values(), current_user
         )
     except OrganizationError as error:
-        getattr(form, error.field or "name").errors.append(str(error))
+        show_on_form(form, error, "name")
         return _edit_page(form, organization), 422
-    except ConflictError as error:
+    except EditConflict as error:
         return _edit_page(form, _organization(organization_id), conflict=str(error)), 409
     flash("Saved.", "info")
     return redirect(url_for("organizations.show", organization_id=organization_id))
@@ -179,9 +180,9 @@ def save_coverage(organization_id: int, code_id: int):
             db.session, organization, code_id, int(form.version.data), form.values(), current_user
         )
     except OrganizationError as error:
-        getattr(form, error.field or "rate").errors.append(str(error))
+        show_on_form(form, error, "rate")
         return _row(organization, row, form), 422
-    except ConflictError as error:
+    except EditConflict as error:
         current = get_coverage_row(db.session, organization, code_id)
         form.version.data = str(current.coverage_version)
         return _row(organization, current, form, conflict=str(error)), 409
@@ -215,15 +216,15 @@ def upload_claims(organization_id: int):
     folder, limit = config["WORKBENCH_UPLOAD_DIR"], config["WORKBENCH_CLAIMS_MAX_BYTES"]
     files = []
     try:
-        files.append(save_upload(form.members.data, MEMBERS, folder))
+        files.append(save_upload(form.members.data, MEMBERS, folder, limit))
         files.append(save_upload(form.claims.data, CLAIMS, folder, limit))
         job = request_sizing(
             db.session, organization, files, form.payer_name(), current_user.id, UPLOAD
         )
     except ClaimsUploadError as error:
         discard(files)
-        form[error.field].errors.append(str(error))
-        return _claims_refused(organization_id, upload_form=form), 413
+        show_on_form(form, error, "claims")
+        return _claims_refused(organization_id, upload_form=form), error.status
     except BaseException:
         discard(files)  # the job never started, so nothing else will delete them
         raise
@@ -241,11 +242,13 @@ def size_server_claims(organization_id: int):
     limit = current_app.config["WORKBENCH_CLAIMS_MAX_BYTES"]
     try:
         files = [
-            server_file(form.members_path.data, MEMBERS),
+            server_file(form.members_path.data, MEMBERS, limit),
             server_file(form.claims_path.data, CLAIMS, limit),
         ]
     except ClaimsUploadError as error:
-        form[f"{error.field}_path"].errors.append(str(error))
+        show_on_form(
+            form, error, "claims_path", {"members": "members_path", "claims": "claims_path"}
+        )
         return _claims_refused(organization_id, paths_form=form), 422
     job = request_sizing(
         db.session, organization, files, form.payer_name(), current_user.id, SERVER_PATH

@@ -12,9 +12,9 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from werkzeug.exceptions import NotFound
 
 from workbench import engine
+from workbench.errors import WorkbenchError
 from workbench.extensions import db
 from workbench.models.enums import EDIT, READ
 from workbench.services.claims_sizings import (
@@ -26,7 +26,6 @@ from workbench.services.claims_sizings import (
 )
 from workbench.services.scenarios import (
     Editor,
-    ScenarioNotFound,
     create_copy,
     create_scenario,
     create_scenario_from_text,
@@ -41,7 +40,8 @@ from workbench.services.scenarios import (
     preview_scenario,
     update_scenario,
 )
-from workbench.services.versioning import ConflictError
+from workbench.services.versioning import EditConflict
+from workbench.web.errors import show_on_form
 from workbench.web.forms.scenarios import (
     RowAction,
     ScenarioForm,
@@ -74,13 +74,6 @@ def payment_model_names() -> dict:
     return {"column_labels": COLUMN_LABELS}
 
 
-@blueprint.errorhandler(ScenarioNotFound)
-def scenario_not_found(_error: ScenarioNotFound) -> tuple[str, int]:
-    """Answer a change to a scenario that does not exist (or was deleted) with the 404 page."""
-    error = NotFound("That scenario does not exist, or it was deleted.")
-    return render_template("errors/error.html", code=404, error=error), 404
-
-
 @blueprint.get("/")
 def index() -> str:
     """List the scenarios with their proposed PMPM and provider net, and the import form."""
@@ -95,16 +88,9 @@ def import_file():
     if not form.validate_on_submit():
         return _index_page(form), 422
     try:
-        text = form.file.data.read().decode("utf-8")
-        record = create_scenario_from_text(db.session, text, current_user)
-    except UnicodeDecodeError:
-        form.file.errors.append("The file is not UTF-8 text; save it as YAML or JSON.")
-        return _index_page(form), 422
-    except engine.ScenarioFileError as error:
-        form.file.errors.append(str(error))
-        return _index_page(form), 422
-    except engine.ScenarioError as error:
-        form.file.errors.extend(error.errors)
+        record = create_scenario_from_text(db.session, form.file.data.read(), current_user)
+    except WorkbenchError as error:
+        show_on_form(form, error, "file")
         return _index_page(form), 422
     flash(f"Imported “{record.name}”.", "info")
     return redirect(url_for("scenarios.show", scenario_id=record.id))
@@ -183,8 +169,8 @@ def upgrade(scenario_id: int):
     """Save a method-1 scenario again as a new method-2 one and say which figures changed."""
     try:
         record, changes = create_upgraded_scenario(db.session, scenario_id, current_user)
-    except engine.ScenarioError as error:
-        flash(" ".join(error.errors), "error")
+    except WorkbenchError as error:
+        flash(error.message, "error")
         return redirect(url_for("scenarios.show", scenario_id=scenario_id))
     flash(f"Saved “{record.name}”, the method-2 scenario; the original is unchanged.", "info")
     for change in changes:
@@ -252,7 +238,7 @@ def _submit(scenario_id: int | None):
         record = _save(scenario_id, form, mapping)
     except engine.ScenarioError as error:
         return _posted_page(form, scenario_id, mapping, errors=error.errors), 422
-    except ConflictError as error:
+    except EditConflict as error:
         return _posted_page(form, scenario_id, mapping, conflict=str(error)), 409
     claims_used = request.form.get("claims_sizing", "")
     if claims_used.isdigit():

@@ -1,7 +1,7 @@
 """Evaluate a method-2 scenario over its contract term: the point estimate, an outcome with the
 terms held, and what an offered level rate means for both sides (sections 6 and 8)."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -258,25 +258,30 @@ def _evaluation(
     )
 
 
-def _warnings(scenario: ContractScenario, results) -> tuple[str, ...]:
-    """Method 1's warnings, and a credible-MSR warning for each year a TCOC contract fails it."""
+def _warnings(scenario: ContractScenario, results: Iterable[ContractResult]) -> tuple[str, ...]:
+    """Method 1's warnings, and for total cost of care a fee that counts on shared savings and
+    a minimum savings rate below what the cohort can credibly show, year by year."""
     warnings = list(scenario_warnings(scenario))
-    msr = scenario.terms.minimum_savings_rate
     for result in results:
-        if result.model != "total_cost_of_care":
-            continue
-        if result.zone is not None and result.zone.proposed < result.zone.walk_away:
-            warnings.append(
-                f"total_cost_of_care: the level PMPM {money(result.zone.proposed)} is below our "
-                f"walk-away of {money(result.zone.walk_away)}: the proposal counts on shared "
-                "savings to break even"
-            )
-        for year in result.years:
-            if year.credible_msr is not None and msr < year.credible_msr:
-                warnings.append(
-                    f"terms.minimum_savings_rate: {ratio(msr)} is below the credible MSR of "
-                    f"{ratio(year.credible_msr)} in year {year.year}: a savings rate that small "
-                    "cannot be told from noise (one-sided 90% test, cost_cv "
-                    f"{plain(scenario.terms.cost_cv)})"
-                )
+        if result.model == "total_cost_of_care":
+            warnings.extend(_tcoc_warnings(scenario, result))
     return tuple(warnings)
+
+
+def _tcoc_warnings(scenario: ContractScenario, result: ContractResult) -> list[str]:
+    warnings = []
+    if result.zone is not None and result.zone.proposed < result.zone.walk_away:
+        warnings.append(
+            f"total_cost_of_care: the level PMPM {money(result.zone.proposed)} is below our "
+            f"walk-away of {money(result.zone.walk_away)}: the proposal counts on shared "
+            "savings to break even"
+        )
+    msr = scenario.terms.minimum_savings_rate
+    warnings.extend(
+        f"terms.minimum_savings_rate: {ratio(msr)} is below the credible MSR of "
+        f"{ratio(year.credible_msr)} in year {year.year}: a savings rate that small cannot be "
+        f"told from noise (one-sided 90% test, cost_cv {plain(scenario.terms.cost_cv)})"
+        for year in result.years
+        if year.credible_msr is not None and msr < year.credible_msr
+    )
+    return warnings
