@@ -1,14 +1,18 @@
 """The scenario editor on rate method 2: a new scenario from an organization and an evidence
 preset, the term's figures and the zone, upgrades from method 1, and the editor's manners."""
 
+import json
 import re
+from decimal import Decimal
 from pathlib import Path
 
+from click.testing import CliRunner
 from sqlalchemy import select
 
 from tests.web.test_scenarios import figure, form_fields, import_file, saved
 from tests.web.test_scenarios import focused as focused_id
 from workbench import engine
+from workbench.cli import cli
 from workbench.documents.environment import money
 from workbench.engine import contract
 from workbench.models import Organization, Scenario
@@ -224,3 +228,28 @@ def test_row_changes_give_the_focus_to_the_new_row(web, library):
 
     assert focused_id(added.get_data(as_text=True)) == "uncertainty-0-input"
     assert focused_id(removed.get_data(as_text=True)) == "add-range"
+
+
+def test_the_sensitivity_page_shows_the_one_analysis_the_command_line_prints(web, library):
+    web.sign_in("lead")
+    example = EXAMPLES / "worked-example.yaml"
+    imported = import_file(web, example.read_bytes())
+    scenario_id = int(imported.headers["Location"].rsplit("/", 1)[1])
+    command = [
+        "rates", str(example), "--json", "--tornado", "--breakeven",
+        "--monte-carlo", str(contract.ANALYSIS_DRAWS), "--seed", str(contract.ANALYSIS_SEED),
+    ]  # fmt: skip
+
+    page = web.get(f"/scenarios/{scenario_id}/analysis").get_data(as_text=True)
+    printed = json.loads(CliRunner().invoke(cli, command).stdout)
+
+    risk = printed["monte_carlo"]
+    for name in ("p10", "p50", "p90"):
+        assert figure(page, name) == money(Decimal(risk["provider_net"][name]))
+    assert figure(page, "breakeven_caseload") == printed["breakeven"]["caseload_per_fte"]
+    for kind in ("ask", "margin"):
+        moving = [bar for bar in printed["tornado"][kind]["bars"] if Decimal(bar["swing"])]
+        assert figure(page, f"{kind}-swing-1") == money(Decimal(moving[0]["swing"]))
+        assert f'data-figure="{kind}-swing-{len(moving) + 1}"' not in page
+    assert "Left out, as they move nothing here" in page  # e.g. the add-on units under TCOC
+    assert f"--seed {contract.ANALYSIS_SEED}" in page

@@ -32,6 +32,12 @@ from workbench.models import (
 )
 from workbench.models.enums import OrganizationKind
 from workbench.services.audit import record_event
+from workbench.services.contract_analysis import (
+    ContractAnalysis,
+    InputRange,
+    SwingRow,
+    build_contract_analysis,
+)
 from workbench.services.contract_figures import ZoneLine, result_warnings, zone_line
 from workbench.services.library_schema import PRESET_AMOUNT
 from workbench.services.versioning import save_if_unchanged
@@ -163,30 +169,6 @@ class Editor:
     organizations: tuple[OrganizationChoice, ...]
     presets: tuple[SavingsPreset, ...]
     preview: Preview
-
-
-@dataclass(frozen=True)
-class InputRange:
-    """An uncertain input: how it is labelled and shown, and the values analysis gives it."""
-
-    label: str
-    kind: str
-    low: Decimal
-    mode: Decimal
-    high: Decimal
-
-
-@dataclass(frozen=True)
-class SwingRow:
-    """One bar of the tornado, labelled for a person."""
-
-    label: str
-    kind: str
-    low: Decimal
-    high: Decimal
-    output_low: Decimal
-    output_high: Decimal
-    swing: Decimal
 
 
 @dataclass(frozen=True)
@@ -431,13 +413,18 @@ def delete_scenario(session: Session, scenario_id: int, user: User) -> bool:
     return soft
 
 
-def get_analysis(session: Session, scenario_id: int, model: str | None = None) -> Analysis | None:
-    """Return the tornado, Monte Carlo run and break-even caseload of a saved scenario."""
+def get_analysis(
+    session: Session, scenario_id: int, model: str | None = None
+) -> Analysis | ContractAnalysis | None:
+    """Return the tornado, Monte Carlo run and break-even caseload of a saved scenario (method
+    2: both tornados and the spread with the terms fixed)."""
     record = get_scenario(session, scenario_id)
     if record is None:
         return None
     scenario = engine.parse_scenario(record.inputs)
     chosen = model if model in engine.PAYMENT_MODELS else scenario.payment_model
+    if isinstance(scenario, contract.ContractScenario):
+        return build_contract_analysis(record, scenario, chosen)
     evaluation = engine.evaluate(scenario, chosen)
     swings = engine.tornado(scenario, chosen)
     risk = engine.monte_carlo(scenario, chosen, ANALYSIS_DRAWS, ANALYSIS_SEED)

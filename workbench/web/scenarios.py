@@ -24,6 +24,7 @@ from workbench.services.claims_sizings import (
     latest_claims_offer,
     note_claims_source,
 )
+from workbench.services.contract_analysis import ContractAnalysis
 from workbench.services.scenarios import (
     Editor,
     create_copy,
@@ -207,7 +208,8 @@ def export(scenario_id: int) -> Response:
 def analysis(scenario_id: int) -> str:
     """Show what moves the figures (tornado), their spread (Monte Carlo) and the break-even."""
     result = get_analysis(db.session, scenario_id, request.args.get("model")) or abort(404)
-    return render_template("scenarios/analysis.html", analysis=result)
+    template = "analysis_contract" if isinstance(result, ContractAnalysis) else "analysis"
+    return render_template(f"scenarios/{template}.html", analysis=result)
 
 
 def _submit(scenario_id: int | None):
