@@ -253,3 +253,23 @@ def test_the_sensitivity_page_shows_the_one_analysis_the_command_line_prints(web
         assert f'data-figure="{kind}-swing-{len(moving) + 1}"' not in page
     assert "Left out, as they move nothing here" in page  # e.g. the add-on units under TCOC
     assert f"--seed {contract.ANALYSIS_SEED}" in page
+
+
+def test_an_exported_file_names_its_organization_and_finds_it_again_on_import(web, library):
+    web.sign_in("lead")
+    fields = completed(built_from_organization_and_preset(web))
+    created = post_new(web, fields | {"name": "Round trip"}, action="save")
+    location = created.headers["Location"]
+
+    exported = web.get(f"{location}/export.yaml")
+    reimported = import_file(web, exported.data)
+
+    text = exported.get_data(as_text=True)
+    assert "RATE_METHOD.md" not in text
+    original = saved(web, int(location.rsplit("/", 1)[1]))
+    with web.db() as session:
+        name = session.get(Organization, original.organization_id).name
+    assert f"# organization: {name}" in text
+    copy = saved(web, int(reimported.headers["Location"].rsplit("/", 1)[1]))
+    assert copy.organization_id == original.organization_id
+    assert copy.name == "Round trip (imported)"

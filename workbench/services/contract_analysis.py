@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from workbench.documents.charts import Chart, distribution, tornado
-from workbench.documents.labels import MODEL_LABELS, describe_input
+from workbench.documents.labels import SHORT_MODEL_LABELS, describe_input
 from workbench.engine import contract
 from workbench.models import Scenario
 
@@ -116,7 +116,7 @@ def _tornado_view(swings: contract.ContractTornado) -> TornadoView:
     """Keep the bars that move the output; name the inputs that move nothing under this model."""
     moving = [bar for bar in swings.bars if bar.swing != 0]
     output, unit = TORNADO_OUTPUTS[swings.output]
-    title = f"{TORNADO_TITLES[swings.kind]}: {output}, {MODEL_LABELS[swings.model]}"
+    title = f"{TORNADO_TITLES[swings.kind]}: {output}, {SHORT_MODEL_LABELS[swings.model]}"
     labels = [label_input(bar.input)[0] for bar in moving]
     chart = None
     if moving:

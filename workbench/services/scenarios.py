@@ -5,6 +5,7 @@ every figure a page shows comes from `engine.evaluate` on exactly what was saved
 functions flush and audit in the caller's transaction; the view commits.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, DecimalException
@@ -46,6 +47,7 @@ ANALYSIS_DRAWS = 10_000
 ANALYSIS_SEED = 1
 COPY_SUFFIX = " (copy)"
 IMPORT_SUFFIX = " (imported)"
+EXPORTED_ORGANIZATION = re.compile(r"^# organization: (.+)$", re.MULTILINE)
 # A new scenario is method 2 and starts from the staffing and cost guidelines of the method's
 # worked example (docs/rate-method-2.md section 1); the lead fills in the payer and the savings.
 NEW_SCENARIO: dict[str, Any] = {
@@ -349,7 +351,7 @@ def create_scenario_from_text(session: Session, data: bytes, user: User) -> Scen
     if _name_taken(session, scenario.name):
         # A file read back in (an export, a colleague's copy) sits beside the scenario it came from.
         inputs["name"] = _free_name(session, scenario.name + IMPORT_SUFFIX)
-    return create_scenario(session, inputs, user)
+    return create_scenario(session, inputs, user, _exported_organization(session, data))
 
 
 def create_upgraded_scenario(
@@ -389,8 +391,12 @@ def get_scenario_yaml(session: Session, scenario_id: int) -> tuple[str, str] | N
     )
     header = (
         f"# A scenario of rate method {scenario.method}, exported from the payer negotiation "
-        "workbench.\n# `workbench rates THIS_FILE` reads it; RATE_METHOD.md explains each field.\n"
+        "workbench.\n# `workbench rates THIS_FILE` prints its figures; the scenario page's help "
+        "beside each input explains its field.\n"
     )
+    if record.organization is not None:
+        # Read back by the import, so the scenario finds its organization again.
+        header += f"# organization: {record.organization.name}\n"
     return f"{_slug(record.name)}.yaml", header + body
 
 
@@ -465,6 +471,18 @@ def _evaluated(
     except DecimalException:
         # Legal but astronomically large numbers overflow Decimal's exponent range.
         raise engine.ScenarioError(["scenario: a number is too large to compute with"]) from None
+
+
+def _exported_organization(session: Session, data: bytes) -> int | None:
+    """Find the organization an exported file names in its header comment, if it still exists."""
+    found = EXPORTED_ORGANIZATION.search(data.decode("utf-8"))
+    if found is None:
+        return None
+    return session.scalar(
+        select(Organization.id).where(
+            Organization.name == found.group(1).strip(), Organization.deleted_at.is_(None)
+        )
+    )
 
 
 def _refuse_taken_name(session: Session, name: str, scenario_id: int | None = None) -> None:

@@ -343,6 +343,14 @@ class ScenarioForm(WorkbenchForm):
             )
             row.form.input.choices = choices(offered.items())
 
+    def reads_claims_figures(self) -> bool:
+        """Tell whether these inputs use a claims baseline or cohort multiplier at all: only
+        total cost of care and the share-of-cohort savings basis do."""
+        return (
+            self.payment_model.data == "total_cost_of_care"
+            or self.savings.form.basis.data == "percent_of_cohort_tcoc"
+        )
+
     def method_number(self) -> int:
         """Return the rate method these inputs follow: method 2 unless the form says 1."""
         return engine.METHOD_VERSION if self.method.data == str(engine.METHOD_VERSION) else METHOD_2
