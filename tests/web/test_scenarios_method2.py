@@ -9,6 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from tests.web.conftest import add_payer
 from tests.web.test_scenarios import figure, form_fields, import_file, saved
 from tests.web.test_scenarios import focused as focused_id
 from workbench import engine
@@ -34,7 +35,11 @@ def built_from_organization_and_preset(web) -> dict:
     """Open a new scenario, pick Medicare as its organization, and take IMPACT's savings."""
     fields = form_fields(web.get(NEW).get_data(as_text=True))
     medicare = str(organization_id(web, "Medicare%"))
-    picked = post_new(web, fields, organization=medicare, action="add_organization_payer")
+    # The browser posts the other list ("or fill a new row from") too, at its first choice.
+    other = str(add_payer(web))
+    picked = post_new(
+        web, fields, organization=medicare, fill_organization=other, action="use_organization"
+    )
     fields = form_fields(picked.get_data(as_text=True))
     preset = post_new(web, fields, savings_preset="impact_2002", action="use_preset")
     return form_fields(preset.get_data(as_text=True))

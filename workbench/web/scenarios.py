@@ -229,9 +229,12 @@ def _submit(scenario_id: int | None):
     action = row_action(request.form.get("action"))
     if action is not None:
         payer = None
-        if action.verb == "add_organization_payer":
-            # Either the organization the scenario is for, or one picked to fill a new row.
-            chosen = request.form.get("fill_organization") or request.form.get("organization", "")
+        if action.verb in ("add_organization_payer", "use_organization"):
+            # The organization picked to fill a new row, or the one the scenario is for.
+            field = (
+                "fill_organization" if action.verb == "add_organization_payer" else "organization"
+            )
+            chosen = request.form.get(field, "")
             payer = get_organization_payer(db.session, int(chosen)) if chosen.isdigit() else None
         data = apply_row_action(form_state(form), action, payer)
         return _changed_rows_page(scenario_id, data, focus=focus_after(action, data))

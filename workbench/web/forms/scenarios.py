@@ -463,6 +463,7 @@ class RowAction:
 ROW_VERBS = (
     "add_payer",
     "add_organization_payer",
+    "use_organization",
     "remove_payer",
     "add_incentive",
     "remove_incentive",
@@ -487,7 +488,7 @@ def apply_row_action(state: dict, action: RowAction, payer: Mapping | None = Non
     focus = state.get("focus_payer") or ""
     if action.verb == "add_payer":
         payers.append({})
-    elif action.verb == "add_organization_payer" and payer is not None:
+    elif action.verb in ("add_organization_payer", "use_organization") and payer is not None:
         # The organization's row takes the place of rows with no payer named yet (and of its own
         # earlier row), and becomes the focus payer, with the whole caseload, when it is alone.
         row = _payer_data(payer)
@@ -533,6 +534,7 @@ def apply_preset(state: dict, preset: Any) -> dict:
 _FOCUS_AFTER = {
     "add_payer": ("payers", "payers-{}-name"),
     "add_organization_payer": ("payers", "payers-{}-name"),
+    "use_organization": ("payers", "payers-{}-name"),
     "add_incentive": ("incentives", "terms-quality_incentives-{}-measure"),
     "add_range": ("uncertainty", "uncertainty-{}-input"),
     "remove_payer": (None, "add-payer"),
