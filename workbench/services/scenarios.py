@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from workbench import engine
 from workbench.documents.charts import Chart
-from workbench.documents.labels import describe_input
+from workbench.documents.labels import OUTPUT_LABELS, describe_input
 from workbench.documents.render import make_charts, models_chart
+from workbench.documents.sensitivity import analyse
 from workbench.errors import NotFoundError, WorkbenchError, problems_from_lines
 from workbench.models import (
     DocumentArtifact,
@@ -32,8 +33,6 @@ from workbench.models.enums import OrganizationKind
 from workbench.services.audit import record_event
 from workbench.services.versioning import save_if_unchanged
 
-ANALYSIS_DRAWS = 10_000
-ANALYSIS_SEED = 1
 COPY_SUFFIX = " (copy)"
 # A new scenario starts from the staffing and cost guidelines of the method's worked example
 # (RATE_METHOD.md section 1); the lead fills in the payer.
@@ -156,6 +155,7 @@ class Analysis:
     model: str
     evaluation: engine.Evaluation
     tornado: engine.Tornado
+    output_label: str
     swings: tuple[SwingRow, ...]
     risk: engine.MonteCarlo
     ranges: tuple[InputRange, ...]
@@ -340,8 +340,7 @@ def get_analysis(session: Session, scenario_id: int, model: str | None = None) -
     scenario = engine.parse_scenario(record.inputs)
     chosen = model if model in engine.PAYMENT_MODELS else scenario.payment_model
     evaluation = engine.evaluate(scenario, chosen)
-    swings = engine.tornado(scenario, chosen)
-    risk = engine.monte_carlo(scenario, chosen, ANALYSIS_DRAWS, ANALYSIS_SEED)
+    swings, risk = analyse(scenario, chosen)
     charts = make_charts(
         evaluation,
         engine.compare(scenario),
@@ -354,6 +353,7 @@ def get_analysis(session: Session, scenario_id: int, model: str | None = None) -
         model=chosen,
         evaluation=evaluation,
         tornado=swings,
+        output_label=OUTPUT_LABELS[swings.output],
         swings=tuple(_swing_row(bar) for bar in swings.bars),
         risk=risk,
         ranges=tuple(_input_range(triangle) for triangle in risk.distributions),
