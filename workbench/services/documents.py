@@ -42,6 +42,7 @@ from workbench.models import (
     QualityMeasure,
     StakeholderProfile,
     ValueDomain,
+    live,
     utcnow,
 )
 from workbench.models.enums import (
@@ -82,7 +83,7 @@ def get_library_snapshot(session: Session) -> LibrarySnapshot:
     ).all()
     evidence = session.scalars(
         select(EvidenceItem)
-        .where(EvidenceItem.deleted_at.is_(None))
+        .where(live(EvidenceItem))
         .options(selectinload(EvidenceItem.domains))
         .order_by(EvidenceItem.id)
     ).all()
@@ -92,9 +93,7 @@ def get_library_snapshot(session: Session) -> LibrarySnapshot:
         .order_by(QualityMeasure.id)
     ).all()
     profiles = session.scalars(
-        select(StakeholderProfile)
-        .where(StakeholderProfile.deleted_at.is_(None))
-        .order_by(StakeholderProfile.id)
+        select(StakeholderProfile).where(live(StakeholderProfile)).order_by(StakeholderProfile.id)
     ).all()
     models = session.scalars(
         select(IntegrationModel).where(IntegrationModel.kind == IntegrationKind.MODEL)
@@ -144,7 +143,7 @@ def own_organization(session: Session) -> OwnOrganization | None:
     """Our own organization (the first recorded, not archived), with its first contact if any."""
     organization = session.scalars(
         select(Organization)
-        .where(Organization.kind == OrganizationKind.OWN, Organization.deleted_at.is_(None))
+        .where(Organization.kind == OrganizationKind.OWN, live(Organization))
         .options(selectinload(Organization.contacts))
         .order_by(Organization.id)
         .limit(1)

@@ -26,6 +26,7 @@ from workbench.models import (
     Scenario,
     StakeholderProfile,
     User,
+    live,
     utcnow,
 )
 from workbench.models.enums import CoverageStatus, OrganizationKind, PayerType
@@ -155,7 +156,7 @@ class OrganizationPage:
 def list_organizations(session: Session) -> list[OrganizationLine]:
     """Return the organizations not deleted, by name, with how many codes each covers."""
     organizations = session.scalars(
-        select(Organization).where(Organization.deleted_at.is_(None)).order_by(Organization.name)
+        select(Organization).where(live(Organization)).order_by(Organization.name)
     ).all()
     counts = _coverage_counts(session)
     total = session.scalar(select(func.count()).select_from(BillingCode)) or 0
@@ -228,7 +229,7 @@ def list_profiles(session: Session) -> list[StakeholderProfile]:
     return list(
         session.scalars(
             select(StakeholderProfile)
-            .where(StakeholderProfile.deleted_at.is_(None))
+            .where(live(StakeholderProfile))
             .order_by(StakeholderProfile.name)
         )
     )

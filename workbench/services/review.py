@@ -19,6 +19,7 @@ from workbench.models import (
     Scenario,
     StakeholderProfile,
     User,
+    live,
     utcnow,
 )
 from workbench.models.enums import DocumentKind, DocumentStatus, NegotiationStage, OrganizationKind
@@ -50,12 +51,10 @@ class GenerationChoices:
 def get_generation_choices(session: Session) -> GenerationChoices:
     """Return the scenarios and stakeholder profiles the generate form offers."""
     scenarios = session.scalars(
-        select(Scenario).where(Scenario.deleted_at.is_(None)).order_by(Scenario.name)
+        select(Scenario).where(live(Scenario)).order_by(Scenario.name)
     ).all()
     profiles = session.scalars(
-        select(StakeholderProfile)
-        .where(StakeholderProfile.deleted_at.is_(None))
-        .order_by(StakeholderProfile.name)
+        select(StakeholderProfile).where(live(StakeholderProfile)).order_by(StakeholderProfile.name)
     ).all()
     return GenerationChoices(tuple(scenarios), tuple(profiles), tuple(KIND_BY_NAME))
 
@@ -199,7 +198,7 @@ def _payer_named(session: Session, name: str | None) -> int | None:
         return None
     query = select(Organization.id).where(
         func.lower(Organization.name) == name.strip().lower(),
-        Organization.deleted_at.is_(None),
+        live(Organization),
         Organization.kind != OrganizationKind.OWN,
     )
     return session.scalars(query.order_by(Organization.id)).first()

@@ -27,6 +27,7 @@ from workbench.models import (
     Organization,
     Scenario,
     User,
+    live,
     utcnow,
 )
 from workbench.models.enums import OrganizationKind
@@ -168,7 +169,7 @@ def list_scenarios(session: Session) -> list[ScenarioLine]:
     """Return the scenarios not deleted, each with its figures from the engine."""
     records = session.scalars(
         select(Scenario)
-        .where(Scenario.deleted_at.is_(None))
+        .where(live(Scenario))
         .options(selectinload(Scenario.owner))
         .order_by(Scenario.updated_at.desc())
     )
@@ -407,7 +408,7 @@ def _organizations(session: Session) -> tuple[OrganizationChoice, ...]:
     """List the organizations a scenario can be for: every counterparty, not our own."""
     rows = session.execute(
         select(Organization.id, Organization.name)
-        .where(Organization.deleted_at.is_(None), Organization.kind != OrganizationKind.OWN)
+        .where(live(Organization), Organization.kind != OrganizationKind.OWN)
         .order_by(Organization.name)
     )
     return tuple(OrganizationChoice(id, name) for id, name in rows)
