@@ -32,8 +32,6 @@ from workbench.services.documents import (
 )
 from workbench.services.negotiations import advance_stage, negotiations_with
 
-SUBMITTABLE = (DocumentStatus.DRAFT, DocumentStatus.SENT_BACK)
-
 
 class ReviewError(ConflictError):
     """A review step that does not fit the document's status (409), or lacks its comment."""
@@ -126,7 +124,7 @@ def list_versions(session: Session, artifact: DocumentArtifact) -> list[Document
 
 def submit_for_review(session: Session, artifact: DocumentArtifact, user: User) -> None:
     """Send a draft (or a document sent back) to the executives' review queue."""
-    if artifact.status not in SUBMITTABLE:
+    if not artifact.can_move_to(DocumentStatus.IN_REVIEW):
         raise ReviewError(
             f"a document that is {artifact.status.replace('_', ' ')} cannot be submitted"
         )
@@ -165,7 +163,7 @@ def send_back(session: Session, artifact: DocumentArtifact, user: User, comment:
 
 def mark_sent(session: Session, artifact: DocumentArtifact, user: User) -> None:
     """Record that an approved document went out to the payer."""
-    if artifact.status != DocumentStatus.APPROVED:
+    if not artifact.can_move_to(DocumentStatus.SENT):
         raise ReviewError("only an approved document can be sent")
     artifact.status = DocumentStatus.SENT
     record_event(session, "document.sent", user_id=user.id, target=artifact)
@@ -205,7 +203,7 @@ def _payer_named(session: Session, name: str | None) -> int | None:
 
 
 def _require_in_review(artifact: DocumentArtifact) -> None:
-    if artifact.status != DocumentStatus.IN_REVIEW:
+    if not artifact.can_move_to(DocumentStatus.APPROVED):
         raise ReviewError(
             f"only a document in review can be reviewed; this one is "
             f"{artifact.status.replace('_', ' ')}"

@@ -22,7 +22,6 @@ from workbench.documents.sensitivity import analyse
 from workbench.errors import NotFoundError, WorkbenchError, problems_from_lines
 from workbench.models import (
     DocumentArtifact,
-    FeeScheduleEntry,
     Offer,
     Organization,
     Scenario,
@@ -32,6 +31,7 @@ from workbench.models import (
 )
 from workbench.models.enums import OrganizationKind
 from workbench.services.audit import record_event
+from workbench.services.organizations import get_newest_fees
 from workbench.services.versioning import save_if_unchanged
 
 COPY_SUFFIX = " (copy)"
@@ -424,15 +424,7 @@ def _organization_id(session: Session, organization_id: int | None) -> int | Non
 
 def _latest_rates(session: Session, organization: Organization) -> dict[str, str]:
     """Each CoCM code's rate from the most recent fee-schedule entry that states one."""
-    entries = session.scalars(
-        select(FeeScheduleEntry)
-        .where(
-            FeeScheduleEntry.organization_id == organization.id,
-            FeeScheduleEntry.rate.is_not(None),
-        )
-        .options(selectinload(FeeScheduleEntry.code))
-        .order_by(FeeScheduleEntry.effective_from)
-    )
+    entries = get_newest_fees(session, organization.id, stating_a_rate=True).values()
     rates = {entry.code.code: str(entry.rate) for entry in entries}
     return {code: rates[code] for code in engine.RATE_CODES if code in rates}
 
