@@ -4,7 +4,7 @@ A scenario names the claims sizing its baseline and cohort multiplier came from 
 no longer in a "Claims: ..." line of its description; existing lines are read into the column.
 
 Revision ID: 9c1e7b2f4a10
-Revises: 3905785a4dec
+Revises: b7d41e2c9a16
 Create Date: 2026-12-04 17:50:00.000000
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9c1e7b2f4a10'
-down_revision = '3905785a4dec'
+down_revision = 'b7d41e2c9a16'
 branch_labels = None
 depends_on = None
 
