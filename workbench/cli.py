@@ -17,6 +17,7 @@ import click
 
 from workbench import create_app
 from workbench.errors import WorkbenchError
+from workbench.vocabulary import PaymentModel, Role
 
 USAGE_ERROR = 2
 # Flask's and Flask-Migrate's commands, found in the app when one of them is run.
@@ -25,7 +26,6 @@ FLASK_COMMANDS = {
     "routes": "Show the routes for the app.",
     "shell": "Run a shell in the app context.",
 }
-PAYMENT_MODEL_CHOICES = ("ffs", "ffs_plus_incentives", "bundled", "total_cost_of_care")
 TORNADO_OUTPUT_CHOICES = ("provider_net", "proposed_pmpm")
 DOCUMENT_KINDS = ("proposal", "brief", "executive-summary", "meeting-packet")
 
@@ -161,13 +161,12 @@ def users_group() -> None:
 
 @users_group.command("create")
 @click.option("--email", required=True)
-@click.option("--role", required=True, type=click.Choice(["admin", "lead", "executive", "viewer"]))
+@click.option("--role", required=True, type=click.Choice(Role.values()))
 @click.option("--name", default="", help="Display name (default: the email's name part).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def users_create_command(email: str, role: str, name: str, password_stdin: bool) -> None:
     """Create an account; the password comes from stdin (never a command-line argument)."""
     from workbench.extensions import db
-    from workbench.models.enums import Role
     from workbench.services.accounts import create_user
     from workbench.services.unit_of_work import unit_of_work
 
@@ -229,7 +228,7 @@ def worker_command(burst: bool) -> None:
 
 @cli.command("rates", with_appcontext=False)
 @click.argument("scenario_file", type=click.Path(path_type=Path))
-@click.option("--model", type=click.Choice(PAYMENT_MODEL_CHOICES), help="Use this payment model.")
+@click.option("--model", type=click.Choice(PaymentModel.values()), help="Use this payment model.")
 @click.option("--compare", is_flag=True, help="All four payment models side by side.")
 @click.option("--tornado", "with_tornado", is_flag=True, help="Add the sensitivity tornado.")
 @click.option(

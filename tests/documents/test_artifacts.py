@@ -11,9 +11,9 @@ from workbench.cli import cli
 from workbench.documents.pdf import RenderError
 from workbench.extensions import db
 from workbench.models import AuditEvent, DocumentArtifact
+from workbench.models.documents import FrozenArtifactError
 from workbench.models.enums import DocumentStatus
 from workbench.services.documents import (
-    FrozenArtifactError,
     approve_document,
     build_document_request,
     generate_document,

@@ -1,12 +1,12 @@
 """Migrations upgrade an empty database to the models' schema and downgrade it back to empty."""
 
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from tests.conftest import make_app
 from workbench import MIGRATIONS_DIR
 from workbench.extensions import db
-from workbench.models import ModelBase
+from workbench.models import ModelBase, utcnow
 
 
 def table_names() -> set[str]:
@@ -35,3 +35,40 @@ def test_the_models_match_the_latest_migration(app):
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, ModelBase.metadata) == []
+
+
+def test_a_claims_note_in_a_description_becomes_the_scenario_s_sizing(database_url, tmp_path):
+    app = make_app(database_url, tmp_path)
+    note = "Claims: baseline_tcoc_pmpm 512.40 from the claims sizing 1 of Acme: claims.csv."
+    with app.app_context():
+        downgrade(directory=str(MIGRATIONS_DIR), revision="3905785a4dec")
+        now = utcnow()
+        for statement, values in (
+            (
+                "INSERT INTO organizations (id, name, kind, locally_edited, created_at,"
+                " updated_at, version) VALUES (1, 'Acme', 'payer', false, :now, :now, 1)",
+                {},
+            ),
+            (
+                "INSERT INTO claims_sizings (id, organization_id, figures, provenance, created_at)"
+                " VALUES (1, 1, '{}', '{}', :now)",
+                {},
+            ),
+            (
+                "INSERT INTO scenarios (id, name, method_version, payment_model, inputs,"
+                " description, created_at, updated_at, version)"
+                " VALUES (1, 'A', 1, 'ffs', '{}', :description, :now, :now, 1)",
+                {"description": f"Kept line.\n{note}"},
+            ),
+        ):
+            db.session.execute(text(statement), {"now": now, **values})
+        db.session.commit()
+
+        upgrade(directory=str(MIGRATIONS_DIR))
+
+        row = db.session.execute(
+            text("SELECT claims_sizing_id, description FROM scenarios WHERE id = 1")
+        ).one()
+        db.session.remove()
+        db.engine.dispose()
+    assert tuple(row) == (1, "Kept line.")

@@ -16,7 +16,7 @@ from workbench.services.scenarios import (
 )
 from workbench.services.versioning import EditConflict
 
-WORKED = Path(__file__).resolve().parents[2] / "examples" / "worked-example.yaml"
+WORKED = Path(__file__).resolve().parents[2] / "examples" / "method-1" / "worked-example.yaml"
 
 
 @pytest.fixture

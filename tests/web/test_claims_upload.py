@@ -403,9 +403,10 @@ def test_the_scenario_editor_offers_the_payer_s_claims_and_fills_them_in(web, ex
         record = session.get(Scenario, scenario_id)
         assert Decimal(record.inputs["payers"][1]["baseline_tcoc_pmpm"]) == BASELINE
         assert Decimal(record.inputs["savings"]["cohort_cost_multiplier"]) == MULTIPLIER
-        assert digest in record.description and "claims.csv" in record.description
-        assert f"{CLAIM_LINES} rows" in record.description
-    assert digest in web.get(page).get_data(as_text=True)
+        assert record.claims_sizing_id == sizing_id
+        assert "Claims:" not in (record.description or "")
+    shown = web.get(page).get_data(as_text=True)
+    assert digest in shown and "claims.csv" in shown and f"{CLAIM_LINES:,} rows" in shown
 
 
 def test_a_new_scenario_can_start_from_an_organization_s_claims(web, payer_id, extract):

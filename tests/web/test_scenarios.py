@@ -16,6 +16,7 @@ from tests.web.test_roles import row_count
 from workbench import engine
 from workbench.cli import cli
 from workbench.documents.environment import money, percent
+from workbench.documents.sensitivity import analyse
 from workbench.models import AuditEvent, Negotiation, Offer, Organization, Scenario
 from workbench.models.enums import OfferSide, OrganizationKind, PaymentModel
 
@@ -447,7 +448,7 @@ def test_a_new_scenario_is_built_row_by_row_and_saved(web, library):
 
 def test_the_analysis_shows_the_tornado_monte_carlo_and_break_even(web, scenario_id):
     scenario = engine.scenario_from_text(WORKED.read_text())
-    risk = engine.monte_carlo(scenario, "ffs", draws=10_000, seed=1)
+    _, risk = analyse(scenario, "ffs")
 
     page = web.get(f"/scenarios/{scenario_id}/analysis?model=ffs").get_data(as_text=True)
 
@@ -461,6 +462,18 @@ def test_the_analysis_shows_the_tornado_monte_carlo_and_break_even(web, scenario
     assert "10,000 simulated years" in page
     assert page.count('<figure class="chart">') == 2
     assert "Care manager salary" in page  # a tornado bar, labelled for a person
+    assert "What moves provider net" in page
+
+
+def test_under_a_solved_payment_the_analysis_swings_the_pmpm_as_documents_do(web, scenario_id):
+    scenario = engine.scenario_from_text(WORKED.read_text())
+    _, risk = analyse(scenario, scenario.payment_model)
+    web.sign_in("lead")
+
+    page = web.get(f"/scenarios/{scenario_id}/analysis").get_data(as_text=True)
+
+    assert "What moves proposed PMPM" in page
+    assert figure(page, "p50") == money(risk.provider_net.p50)
 
 
 STATE_CHANGES = [

@@ -15,6 +15,7 @@ from tests.web.test_scenarios import focused as focused_id
 from workbench import engine
 from workbench.cli import cli
 from workbench.documents.environment import money
+from workbench.documents.sensitivity import MONTE_CARLO_DRAWS, MONTE_CARLO_SEED
 from workbench.engine import contract
 from workbench.models import Organization, Scenario
 
@@ -242,7 +243,7 @@ def test_the_sensitivity_page_shows_the_one_analysis_the_command_line_prints(web
     scenario_id = int(imported.headers["Location"].rsplit("/", 1)[1])
     command = [
         "rates", str(example), "--json", "--tornado", "--breakeven",
-        "--monte-carlo", str(contract.ANALYSIS_DRAWS), "--seed", str(contract.ANALYSIS_SEED),
+        "--monte-carlo", str(MONTE_CARLO_DRAWS), "--seed", str(MONTE_CARLO_SEED),
     ]  # fmt: skip
 
     page = web.get(f"/scenarios/{scenario_id}/analysis").get_data(as_text=True)
@@ -257,7 +258,7 @@ def test_the_sensitivity_page_shows_the_one_analysis_the_command_line_prints(web
         assert figure(page, f"{kind}-swing-1") == money(Decimal(moving[0]["swing"]))
         assert f'data-figure="{kind}-swing-{len(moving) + 1}"' not in page
     assert "Left out, as they move nothing here" in page  # e.g. the add-on units under TCOC
-    assert f"--seed {contract.ANALYSIS_SEED}" in page
+    assert f"--seed {MONTE_CARLO_SEED}" in page
 
 
 def test_an_exported_file_names_its_organization_and_finds_it_again_on_import(web, library):

@@ -12,6 +12,7 @@ from decimal import Decimal
 from workbench.documents import narrative
 from workbench.documents.charts import Chart
 from workbench.documents.labels import MODEL_LABELS, OUTPUT_LABELS, describe_input
+from workbench.documents.sensitivity import analyse
 from workbench.documents.snapshot import (
     EvidenceInfo,
     LibrarySnapshot,
@@ -30,17 +31,11 @@ from workbench.engine import (
     breakeven_caseload,
     compare,
     evaluate,
-    monte_carlo,
-    tornado,
 )
 from workbench.engine.explain import Step, explain
 
 TEMPLATE_VERSION = "2026.11.1"
 TOP_DOMAINS = 4
-MONTE_CARLO_DRAWS = 10_000
-# Where the payment is solved from the cost, the provider net hardly moves: what moves is the
-# PMPM the payer is asked for. Under fee-for-service alone there is no PMPM, only the net.
-TORNADO_OUTPUT = {"ffs": "provider_net"}
 # Drawing a chart costs more than the engine's whole evaluation: draw only what a kind prints.
 CHARTS_BY_KIND = {
     "proposal": ("models", "tornado", "payers", "distribution"),
@@ -211,8 +206,7 @@ def build_context(
     """Evaluate the scenario and gather what the document needs, for its stakeholders."""
     evaluation = evaluate(scenario)
     comparison = compare(scenario)
-    swings = tornado(scenario, output=TORNADO_OUTPUT.get(scenario.payment_model, "proposed_pmpm"))
-    risk = monte_carlo(scenario, draws=MONTE_CARLO_DRAWS, seed=0)
+    swings, risk = analyse(scenario, scenario.payment_model)
     profiles = tuple(library.profile(key) for key in request.stakeholders)
     numbering = _number_citations(profiles, library)
     stakeholders = tuple(_stakeholder_view(p, library, numbering) for p in profiles)

@@ -1,17 +1,9 @@
 """What documents call the engine's payment models and inputs, and how each input is shown."""
 
-MODEL_LABELS = {
-    "ffs": "Fee-for-service (CoCM codes)",
-    "ffs_plus_incentives": "Fee-for-service plus quality incentives",
-    "bundled": "Bundled case rate",
-    "total_cost_of_care": "Total cost of care with shared savings",
-}
-SHORT_MODEL_LABELS = {
-    "ffs": "FFS",
-    "ffs_plus_incentives": "FFS + incentives",
-    "bundled": "Bundled",
-    "total_cost_of_care": "Total cost of care",
-}
+from workbench.vocabulary import PaymentModel
+
+MODEL_LABELS = PaymentModel.labels()
+SHORT_MODEL_LABELS = {model.value: model.short for model in PaymentModel}
 OUTPUT_LABELS = {
     "provider_net": "provider net",
     "proposed_pmpm": "proposed PMPM",

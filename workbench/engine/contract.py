@@ -57,14 +57,7 @@ from .method2.serialise import (
 )
 from .method2.upgrade import Upgrade, upgrade
 
-# The one analysis of a scenario that every page, document and command shows: the uncertain
-# inputs are the scenario's (`uncertain_inputs`), drawn this many times from this seed.
-ANALYSIS_DRAWS = 10_000
-ANALYSIS_SEED = 0
-
 __all__ = [
-    "ANALYSIS_DRAWS",
-    "ANALYSIS_SEED",
     "ASK",
     "MARGIN",
     "METHOD",

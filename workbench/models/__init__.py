@@ -1,6 +1,6 @@
 """SQLAlchemy 2.0 typed models, one module per aggregate; importing this registers them all."""
 
-from workbench.models.base import ModelBase, utcnow
+from workbench.models.base import ModelBase, live, utcnow
 from workbench.models.claims import ClaimsSizing
 from workbench.models.documents import DocumentArtifact
 from workbench.models.jobs import Job
@@ -46,6 +46,7 @@ __all__ = [
     "User",
     "ValueDomain",
     "evidence_domains",
+    "live",
     "measure_domains",
     "meeting_attendees",
     "utcnow",

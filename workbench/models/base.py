@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
-from sqlalchemy import DateTime, Enum, MetaData, Numeric, String, TypeDecorator
+from sqlalchemy import ColumnElement, DateTime, Enum, MetaData, Numeric, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
 NAMING_CONVENTION = {
@@ -65,3 +65,11 @@ class ModelBase(DeclarativeBase):
         ),
         Decimal: Numeric(14, 4),
     }
+
+
+def live(model: Any) -> ColumnElement[bool]:
+    """The filter that keeps a soft-deleted model's rows that are not archived (deleted_at unset).
+
+    Archived rows stay for the history that refers to them; lists and choices leave them out.
+    """
+    return model.deleted_at.is_(None)

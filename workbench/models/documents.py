@@ -2,8 +2,18 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    Connection,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Text,
+    event,
+    inspect,
+    select,
+)
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from workbench.models.base import ModelBase, utcnow
 from workbench.models.enums import DocumentKind, DocumentStatus
@@ -11,6 +21,20 @@ from workbench.models.organizations import Organization
 from workbench.models.profiles import StakeholderProfile
 from workbench.models.scenarios import Scenario
 from workbench.models.users import User
+
+# Where a document may go from each status: review, then out; approved and sent are frozen.
+NEXT_STATUSES = {
+    DocumentStatus.DRAFT: (DocumentStatus.IN_REVIEW,),
+    DocumentStatus.SENT_BACK: (DocumentStatus.IN_REVIEW,),
+    DocumentStatus.IN_REVIEW: (DocumentStatus.APPROVED, DocumentStatus.SENT_BACK),
+    DocumentStatus.APPROVED: (DocumentStatus.SENT,),
+    DocumentStatus.SENT: (),
+}
+FINAL_STATUSES = (DocumentStatus.APPROVED, DocumentStatus.SENT)
+
+
+class FrozenArtifactError(RuntimeError):
+    """An approved artifact was about to change or be deleted (a bug: no page offers it)."""
 
 
 class DocumentArtifact(ModelBase):
@@ -47,3 +71,48 @@ class DocumentArtifact(ModelBase):
     profile: Mapped[StakeholderProfile | None] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+
+    def can_move_to(self, status: DocumentStatus) -> bool:
+        """Say whether the document may go from its status to `status` (NEXT_STATUSES)."""
+        return status in NEXT_STATUSES[self.status]
+
+
+@event.listens_for(DocumentArtifact, "before_update")
+def _refuse_changes_to_approved(
+    _mapper: Mapper, connection: Connection, artifact: DocumentArtifact
+) -> None:
+    """Stop any flush that would change an approved artifact, but for marking it sent."""
+    state = inspect(artifact)
+    was = _stored_status(connection, artifact)
+    if was not in FINAL_STATUSES:
+        return
+    changed = [
+        attr.key for attr in state.attrs if attr.key != "status" and attr.history.has_changes()
+    ]
+    if state.attrs.status.history.has_changes() and artifact.status not in NEXT_STATUSES[was]:
+        changed.append("status")
+    if changed:
+        raise FrozenArtifactError(
+            f"document {artifact.id} is {was}; {', '.join(changed)} cannot change"
+        )
+
+
+@event.listens_for(DocumentArtifact, "before_delete")
+def _refuse_deleting_approved(
+    _mapper: Mapper, connection: Connection, artifact: DocumentArtifact
+) -> None:
+    """Stop any flush that would delete an approved artifact."""
+    was = _stored_status(connection, artifact)
+    if was in FINAL_STATUSES:
+        raise FrozenArtifactError(f"document {artifact.id} is {was}; it cannot be deleted")
+
+
+def _stored_status(connection: Connection, artifact: DocumentArtifact) -> DocumentStatus:
+    """The status the database holds, before the changes this flush is writing.
+
+    Read from the row itself: after a commit the loaded status has expired, and setting it
+    again records no old value to compare with.
+    """
+    return connection.scalar(
+        select(DocumentArtifact.status).where(DocumentArtifact.id == artifact.id)
+    )

@@ -2,12 +2,9 @@
 
 from enum import StrEnum
 
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    LEAD = "lead"
-    EXECUTIVE = "executive"
-    VIEWER = "viewer"
+# Labelled vocabularies live in workbench.vocabulary; the models store their values.
+from workbench.vocabulary import PaymentModel as PaymentModel
+from workbench.vocabulary import Role
 
 
 class OrganizationKind(StrEnum):
@@ -36,13 +33,6 @@ class ProfileCategory(StrEnum):
     PROVIDER = "provider"
     PATIENT = "patient"
     STATE_AGENCY = "state_agency"
-
-
-class PaymentModel(StrEnum):
-    FFS = "ffs"
-    FFS_PLUS_INCENTIVES = "ffs_plus_incentives"
-    BUNDLED = "bundled"
-    TOTAL_COST_OF_CARE = "total_cost_of_care"
 
 
 class EvidenceKind(StrEnum):

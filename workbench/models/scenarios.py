@@ -6,6 +6,7 @@ from sqlalchemy import JSON, ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workbench.models.base import ModelBase, Name
+from workbench.models.claims import ClaimsSizing
 from workbench.models.enums import PaymentModel
 from workbench.models.mixins import Timestamped, Versioned
 from workbench.models.organizations import Organization
@@ -25,6 +26,9 @@ class Scenario(Timestamped, Versioned, ModelBase):
     description: Mapped[str | None] = mapped_column(Text)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    # The claims sizing the baseline and cohort multiplier were filled in from, if any.
+    claims_sizing_id: Mapped[int | None] = mapped_column(ForeignKey("claims_sizings.id"))
     deleted_at: Mapped[datetime | None]
     owner: Mapped[User | None] = relationship()
     organization: Mapped[Organization | None] = relationship()
+    claims_sizing: Mapped[ClaimsSizing | None] = relationship()

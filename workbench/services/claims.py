@@ -20,7 +20,7 @@ from workbench.claims import (
     SizingResult,
     size_claims,
 )
-from workbench.models import EvidenceItem
+from workbench.models import EvidenceItem, live
 from workbench.models.enums import EvidenceKind
 from workbench.services.library_files import LibraryError, read_library
 
@@ -53,7 +53,7 @@ def get_savings_rates(session: Session) -> list[SavingsRate]:
         .where(
             EvidenceItem.effect_unit == SAVINGS_UNIT,
             EvidenceItem.kind == EvidenceKind.PUBLISHED,
-            EvidenceItem.deleted_at.is_(None),
+            live(EvidenceItem),
         )
         .order_by(EvidenceItem.key)
     )

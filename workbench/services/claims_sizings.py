@@ -49,8 +49,6 @@ SHORT_HASH = 12
 # Where each stage of a sizing falls on the job's progress bar (percent from, to).
 HASHING = (0, 10)
 STAGES = {"reading members": (10, 30), "reading claims": (30, 85), "summing up": (85, 99)}
-# The first line of a scenario's description that says where its claims figures came from.
-CLAIMS_NOTE_PREFIX = "Claims:"
 
 
 class ClaimsUploadError(WorkbenchError):
@@ -516,21 +514,6 @@ class ClaimsOffer:
             f"from {self.claims_file}, sha256 {self.sha256_short}…{rows}, {self.sized_at:%Y-%m-%d}"
         )
 
-    def note(self) -> str:
-        """The line kept in the scenario's description once these figures are used."""
-        values = []
-        if self.baseline_tcoc_pmpm is not None:
-            values.append(f"baseline_tcoc_pmpm {self.baseline_tcoc_pmpm}")
-        if self.cohort_cost_multiplier is not None:
-            values.append(f"cohort_cost_multiplier {self.cohort_cost_multiplier}")
-        scope = f" (payer {self.payer_name})" if self.payer_name else ""
-        return (
-            f"{CLAIMS_NOTE_PREFIX} {' and '.join(values)} from the claims sizing {self.sizing_id} "
-            f"of {self.organization_name}{scope}: {self.claims_file}, sha256 {self.sha256}"
-            f"{'' if self.rows_read is None else f', {self.rows_read} rows'}, "
-            f"sized {self.sized_at:%Y-%m-%d}."
-        )
-
 
 def get_claims_offer(session: Session, sizing_id: int) -> ClaimsOffer | None:
     """Return what one sizing offers a scenario, or None if it has neither figure."""
@@ -589,17 +572,19 @@ def fill_from_claims(
     return data | {"payers": payers}
 
 
-def note_claims_source(session: Session, scenario: Scenario, sizing_id: int, user_id: int) -> None:
-    """Keep in the scenario's description which sizing its claims figures came from."""
+def get_claims_source(session: Session, scenario: Scenario | None) -> ClaimsOffer | None:
+    """Return the sizing a saved scenario's claims figures came from, or None."""
+    if scenario is None or scenario.claims_sizing_id is None:
+        return None
+    return get_claims_offer(session, scenario.claims_sizing_id)
+
+
+def use_claims_sizing(session: Session, scenario: Scenario, sizing_id: int, user_id: int) -> None:
+    """Record that the scenario's baseline and cohort multiplier came from this sizing."""
     offer = get_claims_offer(session, sizing_id)
     if offer is None:
         return
-    kept = [
-        line
-        for line in (scenario.description or "").splitlines()
-        if not line.startswith(CLAIMS_NOTE_PREFIX)
-    ]
-    scenario.description = "\n".join([*kept, offer.note()])
+    scenario.claims_sizing_id = sizing_id
     record_event(
         session,
         "scenario.claims_used",

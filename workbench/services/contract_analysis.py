@@ -1,12 +1,14 @@
 """The Sensitivity page of a method-2 scenario: both tornados, Monte Carlo with the terms fixed,
-the break-even caseload; one definition (contract.uncertain_inputs, ANALYSIS_DRAWS and
-ANALYSIS_SEED) shared with the documents and `workbench rates`."""
+the break-even caseload; one definition (the scenario's `contract.uncertain_inputs`, drawn
+MONTE_CARLO_DRAWS times from MONTE_CARLO_SEED as documents/sensitivity.py fixes them for the
+documents) that `workbench rates` reproduces with those flags."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 from workbench.documents.charts import Chart, distribution, tornado
 from workbench.documents.labels import SHORT_MODEL_LABELS, describe_input
+from workbench.documents.sensitivity import MONTE_CARLO_DRAWS, MONTE_CARLO_SEED
 from workbench.engine import contract
 from workbench.models import Scenario
 
@@ -85,7 +87,7 @@ def build_contract_analysis(
     record: Scenario, scenario: contract.ContractScenario, model: str
 ) -> ContractAnalysis:
     """Run the scenario's one analysis under `model` and label it for the page."""
-    risk = contract.monte_carlo(scenario, model, contract.ANALYSIS_DRAWS, contract.ANALYSIS_SEED)
+    risk = contract.monte_carlo(scenario, model, MONTE_CARLO_DRAWS, MONTE_CARLO_SEED)
     return ContractAnalysis(
         scenario=record,
         model=model,
@@ -102,7 +104,7 @@ def build_contract_analysis(
         distribution_chart=_distribution_chart(risk),
         command=(
             f"workbench rates FILE --model {model} --tornado --monte-carlo "
-            f"{contract.ANALYSIS_DRAWS} --seed {contract.ANALYSIS_SEED} --breakeven"
+            f"{MONTE_CARLO_DRAWS} --seed {MONTE_CARLO_SEED} --breakeven"
         ),
     )
 

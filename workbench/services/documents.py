@@ -11,7 +11,7 @@ import json
 from datetime import date
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from workbench import engine
@@ -42,6 +42,7 @@ from workbench.models import (
     QualityMeasure,
     StakeholderProfile,
     ValueDomain,
+    live,
     utcnow,
 )
 from workbench.models.enums import (
@@ -60,17 +61,10 @@ KIND_BY_NAME = {
     "executive-summary": DocumentKind.EXECUTIVE_SUMMARY,
     "meeting-packet": DocumentKind.MEETING_PACKET,
 }
-FINAL_STATUSES = (DocumentStatus.APPROVED, DocumentStatus.SENT)
-# After approval one step is left: recording that the document went out. Nothing else moves.
-ALLOWED_AFTER_APPROVAL = {(DocumentStatus.APPROVED, DocumentStatus.SENT)}
 
 
 class DocumentError(WorkbenchError):
     """A document request that cannot be met (unknown stakeholder, nothing loaded...)."""
-
-
-class FrozenArtifactError(RuntimeError):
-    """An approved artifact was about to change or be deleted."""
 
 
 def get_library_snapshot(session: Session) -> LibrarySnapshot:
@@ -82,7 +76,7 @@ def get_library_snapshot(session: Session) -> LibrarySnapshot:
     ).all()
     evidence = session.scalars(
         select(EvidenceItem)
-        .where(EvidenceItem.deleted_at.is_(None))
+        .where(live(EvidenceItem))
         .options(selectinload(EvidenceItem.domains))
         .order_by(EvidenceItem.id)
     ).all()
@@ -92,9 +86,7 @@ def get_library_snapshot(session: Session) -> LibrarySnapshot:
         .order_by(QualityMeasure.id)
     ).all()
     profiles = session.scalars(
-        select(StakeholderProfile)
-        .where(StakeholderProfile.deleted_at.is_(None))
-        .order_by(StakeholderProfile.id)
+        select(StakeholderProfile).where(live(StakeholderProfile)).order_by(StakeholderProfile.id)
     ).all()
     models = session.scalars(
         select(IntegrationModel).where(IntegrationModel.kind == IntegrationKind.MODEL)
@@ -144,7 +136,7 @@ def own_organization(session: Session) -> OwnOrganization | None:
     """Our own organization (the first recorded, not archived), with its first contact if any."""
     organization = session.scalars(
         select(Organization)
-        .where(Organization.kind == OrganizationKind.OWN, Organization.deleted_at.is_(None))
+        .where(Organization.kind == OrganizationKind.OWN, live(Organization))
         .options(selectinload(Organization.contacts))
         .order_by(Organization.id)
         .limit(1)
@@ -279,43 +271,6 @@ def approve_document(
         comment,
     )
     record_event(session, "document.approved", user_id=user_id, target=artifact)
-
-
-@event.listens_for(DocumentArtifact, "before_update")
-def _refuse_changes_to_approved(_mapper, connection, artifact: DocumentArtifact) -> None:
-    """Stop any flush that would change an approved artifact, but for marking it sent."""
-    state = inspect(artifact)
-    was = _stored_status(connection, artifact)
-    if was not in FINAL_STATUSES:
-        return
-    changed = [
-        attr.key for attr in state.attrs if attr.key != "status" and attr.history.has_changes()
-    ]
-    step = (was, artifact.status)
-    if state.attrs.status.history.has_changes() and step not in ALLOWED_AFTER_APPROVAL:
-        changed.append("status")
-    if changed:
-        raise FrozenArtifactError(
-            f"document {artifact.id} is {was}; {', '.join(changed)} cannot change"
-        )
-
-
-@event.listens_for(DocumentArtifact, "before_delete")
-def _refuse_deleting_approved(_mapper, connection, artifact: DocumentArtifact) -> None:
-    """Stop any flush that would delete an approved artifact."""
-    was = _stored_status(connection, artifact)
-    if was in FINAL_STATUSES:
-        raise FrozenArtifactError(f"document {artifact.id} is {was}; it cannot be deleted")
-
-
-def _stored_status(connection, artifact: DocumentArtifact) -> DocumentStatus:
-    """The status the database holds, before the changes this flush is writing.
-
-    Read from the row itself: after a commit the loaded status has expired, and setting it
-    again records no old value to compare with.
-    """
-    query = select(DocumentArtifact.status).where(DocumentArtifact.id == artifact.id)
-    return connection.scalar(query)
 
 
 def _stored_artifact(

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from workbench.documents.snapshot import ProfileInfo
-from workbench.models import EvidenceItem, User, ValueDomain
+from workbench.models import EvidenceItem, User, ValueDomain, live
 from workbench.models.enums import EvidenceKind, Stance
 from workbench.services.audit import record_event
 from workbench.services.documents import get_library_snapshot
@@ -138,7 +138,7 @@ def list_evidence(
     """Return the evidence, optionally only one value domain's, stance or kind."""
     query = (
         select(EvidenceItem)
-        .where(EvidenceItem.deleted_at.is_(None))
+        .where(live(EvidenceItem))
         .options(selectinload(EvidenceItem.domains))
         .order_by(EvidenceItem.study)
     )
@@ -160,7 +160,7 @@ def get_evidence(session: Session, key: str) -> EvidenceDetail | None:
     """Return one evidence item in full by key, or None."""
     item = session.scalar(
         select(EvidenceItem)
-        .where(EvidenceItem.key == key, EvidenceItem.deleted_at.is_(None))
+        .where(EvidenceItem.key == key, live(EvidenceItem))
         .options(selectinload(EvidenceItem.domains))
     )
     if item is None:

@@ -22,6 +22,7 @@ from workbench.models import (
     Scenario,
     StakeholderProfile,
     User,
+    live,
 )
 from workbench.models.enums import (
     NegotiationStage,
@@ -147,7 +148,7 @@ def list_payers(session: Session) -> list[Organization]:
     return list(
         session.scalars(
             select(Organization)
-            .where(Organization.deleted_at.is_(None), Organization.kind != OrganizationKind.OWN)
+            .where(live(Organization), Organization.kind != OrganizationKind.OWN)
             .order_by(Organization.name)
         )
     )
@@ -165,7 +166,7 @@ def get_negotiation_page(session: Session, negotiation_id: int) -> NegotiationPa
         return None
     gaps = offer_gaps(negotiation.offers)
     scenarios = session.scalars(
-        select(Scenario).where(Scenario.deleted_at.is_(None)).order_by(Scenario.name)
+        select(Scenario).where(live(Scenario)).order_by(Scenario.name)
     ).all()
     linked = {offer.scenario_id for offer in negotiation.offers if offer.scenario_id}
     records = {s.id: s for s in session.scalars(select(Scenario).where(Scenario.id.in_(linked)))}

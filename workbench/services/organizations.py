@@ -26,11 +26,12 @@ from workbench.models import (
     Scenario,
     StakeholderProfile,
     User,
+    live,
     utcnow,
 )
 from workbench.models.enums import CoverageStatus, OrganizationKind, PayerType
 from workbench.services.audit import record_event
-from workbench.services.versioning import ConflictError, save_if_unchanged
+from workbench.services.versioning import EditConflict, save_if_unchanged
 
 CENTS = Decimal("0.01")
 COCM_FAMILY = "cocm"
@@ -155,7 +156,7 @@ class OrganizationPage:
 def list_organizations(session: Session) -> list[OrganizationLine]:
     """Return the organizations not deleted, by name, with how many codes each covers."""
     organizations = session.scalars(
-        select(Organization).where(Organization.deleted_at.is_(None)).order_by(Organization.name)
+        select(Organization).where(live(Organization)).order_by(Organization.name)
     ).all()
     counts = _coverage_counts(session)
     total = session.scalar(select(func.count()).select_from(BillingCode)) or 0
@@ -228,7 +229,7 @@ def list_profiles(session: Session) -> list[StakeholderProfile]:
     return list(
         session.scalars(
             select(StakeholderProfile)
-            .where(StakeholderProfile.deleted_at.is_(None))
+            .where(live(StakeholderProfile))
             .order_by(StakeholderProfile.name)
         )
     )
@@ -359,7 +360,7 @@ def list_coverage_rows(session: Session, organization: Organization) -> list[Cov
             select(CodeCoverage).where(CodeCoverage.organization_id == organization.id)
         )
     }
-    fees = _newest_fees(session, organization.id)
+    fees = get_newest_fees(session, organization.id)
     return [_coverage_row(code, coverage.get(code.id), fees.get(code.id)) for code in codes]
 
 
@@ -375,17 +376,23 @@ def get_coverage_row(
             CodeCoverage.organization_id == organization.id, CodeCoverage.code_id == code_id
         )
     )
-    return _coverage_row(code, coverage, _newest_fees(session, organization.id).get(code_id))
+    return _coverage_row(code, coverage, get_newest_fees(session, organization.id).get(code_id))
 
 
-def _newest_fees(session: Session, organization_id: int) -> dict[int, FeeScheduleEntry]:
-    """Map each code to this payer's newest fee entry (the latest effective date wins)."""
-    entries = session.scalars(
+def get_newest_fees(
+    session: Session, organization_id: int, stating_a_rate: bool = False
+) -> dict[int, FeeScheduleEntry]:
+    """Map each code id to this payer's newest fee entry (the latest effective date wins), or to
+    its newest entry that states a rate."""
+    query = (
         select(FeeScheduleEntry)
         .where(FeeScheduleEntry.organization_id == organization_id)
+        .options(selectinload(FeeScheduleEntry.code))
         .order_by(FeeScheduleEntry.effective_from)
     )
-    return {entry.code_id: entry for entry in entries}
+    if stating_a_rate:
+        query = query.where(FeeScheduleEntry.rate.is_not(None))
+    return {entry.code_id: entry for entry in session.scalars(query)}
 
 
 def _coverage_row(
@@ -459,7 +466,7 @@ def _save_coverage(
         session.flush()
         return coverage
     if existing is None:
-        raise ConflictError("code coverage")
+        raise EditConflict("code coverage")
     save_if_unchanged(session, CodeCoverage, existing.id, form_version, terms)
     return session.scalar(select(CodeCoverage).where(*where))
 

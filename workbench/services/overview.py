@@ -16,6 +16,7 @@ from workbench.models import (
     QualityMeasure,
     StakeholderProfile,
     ValueDomain,
+    live,
 )
 from workbench.models.enums import DocumentStatus, NegotiationStage
 from workbench.services.negotiations import current_ask, latest_gap, offer_gaps
@@ -39,7 +40,7 @@ def get_library_overview(session: Session) -> LibraryOverview:
     """Return the loaded profiles, with their three heaviest domains, and row counts."""
     profiles = session.scalars(
         select(StakeholderProfile)
-        .where(StakeholderProfile.deleted_at.is_(None))
+        .where(live(StakeholderProfile))
         .order_by(StakeholderProfile.category, StakeholderProfile.name)
     ).all()
     counted = {

@@ -19,6 +19,7 @@ from workbench.models import (
     Scenario,
     StakeholderProfile,
     User,
+    live,
     utcnow,
 )
 from workbench.models.enums import DocumentKind, DocumentStatus, NegotiationStage, OrganizationKind
@@ -30,8 +31,6 @@ from workbench.services.documents import (
     request_document,
 )
 from workbench.services.negotiations import advance_stage, negotiations_with
-
-SUBMITTABLE = (DocumentStatus.DRAFT, DocumentStatus.SENT_BACK)
 
 
 class ReviewError(ConflictError):
@@ -50,12 +49,10 @@ class GenerationChoices:
 def get_generation_choices(session: Session) -> GenerationChoices:
     """Return the scenarios and stakeholder profiles the generate form offers."""
     scenarios = session.scalars(
-        select(Scenario).where(Scenario.deleted_at.is_(None)).order_by(Scenario.name)
+        select(Scenario).where(live(Scenario)).order_by(Scenario.name)
     ).all()
     profiles = session.scalars(
-        select(StakeholderProfile)
-        .where(StakeholderProfile.deleted_at.is_(None))
-        .order_by(StakeholderProfile.name)
+        select(StakeholderProfile).where(live(StakeholderProfile)).order_by(StakeholderProfile.name)
     ).all()
     return GenerationChoices(tuple(scenarios), tuple(profiles), tuple(KIND_BY_NAME))
 
@@ -127,7 +124,7 @@ def list_versions(session: Session, artifact: DocumentArtifact) -> list[Document
 
 def submit_for_review(session: Session, artifact: DocumentArtifact, user: User) -> None:
     """Send a draft (or a document sent back) to the executives' review queue."""
-    if artifact.status not in SUBMITTABLE:
+    if not artifact.can_move_to(DocumentStatus.IN_REVIEW):
         raise ReviewError(
             f"a document that is {artifact.status.replace('_', ' ')} cannot be submitted"
         )
@@ -166,7 +163,7 @@ def send_back(session: Session, artifact: DocumentArtifact, user: User, comment:
 
 def mark_sent(session: Session, artifact: DocumentArtifact, user: User) -> None:
     """Record that an approved document went out to the payer."""
-    if artifact.status != DocumentStatus.APPROVED:
+    if not artifact.can_move_to(DocumentStatus.SENT):
         raise ReviewError("only an approved document can be sent")
     artifact.status = DocumentStatus.SENT
     record_event(session, "document.sent", user_id=user.id, target=artifact)
@@ -199,14 +196,14 @@ def _payer_named(session: Session, name: str | None) -> int | None:
         return None
     query = select(Organization.id).where(
         func.lower(Organization.name) == name.strip().lower(),
-        Organization.deleted_at.is_(None),
+        live(Organization),
         Organization.kind != OrganizationKind.OWN,
     )
     return session.scalars(query.order_by(Organization.id)).first()
 
 
 def _require_in_review(artifact: DocumentArtifact) -> None:
-    if artifact.status != DocumentStatus.IN_REVIEW:
+    if not artifact.can_move_to(DocumentStatus.APPROVED):
         raise ReviewError(
             f"only a document in review can be reviewed; this one is "
             f"{artifact.status.replace('_', ' ')}"

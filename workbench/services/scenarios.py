@@ -17,18 +17,19 @@ from sqlalchemy.orm import Session, selectinload
 
 from workbench import engine
 from workbench.documents.charts import Chart
-from workbench.documents.labels import describe_input
+from workbench.documents.labels import OUTPUT_LABELS, describe_input
 from workbench.documents.render import make_charts, models_chart
+from workbench.documents.sensitivity import analyse
 from workbench.engine import contract
 from workbench.errors import NotFoundError, WorkbenchError, problems_from_lines
 from workbench.models import (
     DocumentArtifact,
     EvidenceItem,
-    FeeScheduleEntry,
     Offer,
     Organization,
     Scenario,
     User,
+    live,
     utcnow,
 )
 from workbench.models.enums import OrganizationKind
@@ -41,10 +42,9 @@ from workbench.services.contract_analysis import (
 )
 from workbench.services.contract_figures import ZoneLine, result_warnings, zone_line
 from workbench.services.library_schema import PRESET_AMOUNT
+from workbench.services.organizations import get_newest_fees
 from workbench.services.versioning import save_if_unchanged
 
-ANALYSIS_DRAWS = 10_000
-ANALYSIS_SEED = 1
 COPY_SUFFIX = " (copy)"
 IMPORT_SUFFIX = " (imported)"
 EXPORTED_ORGANIZATION = re.compile(r"^# organization: (.+)$", re.MULTILINE)
@@ -181,6 +181,7 @@ class Analysis:
     model: str
     evaluation: engine.Evaluation
     tornado: engine.Tornado
+    output_label: str
     swings: tuple[SwingRow, ...]
     risk: engine.MonteCarlo
     ranges: tuple[InputRange, ...]
@@ -193,7 +194,7 @@ def list_scenarios(session: Session) -> list[ScenarioLine]:
     """Return the scenarios not deleted, each with its figures from the engine."""
     records = session.scalars(
         select(Scenario)
-        .where(Scenario.deleted_at.is_(None))
+        .where(live(Scenario))
         .options(selectinload(Scenario.owner))
         .order_by(Scenario.updated_at.desc())
     )
@@ -432,8 +433,7 @@ def get_analysis(
     if isinstance(scenario, contract.ContractScenario):
         return build_contract_analysis(record, scenario, chosen)
     evaluation = engine.evaluate(scenario, chosen)
-    swings = engine.tornado(scenario, chosen)
-    risk = engine.monte_carlo(scenario, chosen, ANALYSIS_DRAWS, ANALYSIS_SEED)
+    swings, risk = analyse(scenario, chosen)
     charts = make_charts(
         evaluation,
         engine.compare(scenario),
@@ -446,6 +446,7 @@ def get_analysis(
         model=chosen,
         evaluation=evaluation,
         tornado=swings,
+        output_label=OUTPUT_LABELS[swings.output],
         swings=tuple(_swing_row(bar) for bar in swings.bars),
         risk=risk,
         ranges=tuple(_input_range(triangle) for triangle in risk.distributions),
@@ -568,7 +569,7 @@ def _organizations(session: Session) -> tuple[OrganizationChoice, ...]:
     """List the organizations a scenario can be for: every counterparty, not our own."""
     rows = session.execute(
         select(Organization.id, Organization.name)
-        .where(Organization.deleted_at.is_(None), Organization.kind != OrganizationKind.OWN)
+        .where(live(Organization), Organization.kind != OrganizationKind.OWN)
         .order_by(Organization.name)
     )
     return tuple(OrganizationChoice(id, name) for id, name in rows)
@@ -584,15 +585,7 @@ def _organization_id(session: Session, organization_id: int | None) -> int | Non
 
 def _latest_rates(session: Session, organization: Organization) -> dict[str, str]:
     """Each CoCM code's rate from the most recent fee-schedule entry that states one."""
-    entries = session.scalars(
-        select(FeeScheduleEntry)
-        .where(
-            FeeScheduleEntry.organization_id == organization.id,
-            FeeScheduleEntry.rate.is_not(None),
-        )
-        .options(selectinload(FeeScheduleEntry.code))
-        .order_by(FeeScheduleEntry.effective_from)
-    )
+    entries = get_newest_fees(session, organization.id, stating_a_rate=True).values()
     rates = {entry.code.code: str(entry.rate) for entry in entries}
     return {code: rates[code] for code in engine.RATE_CODES if code in rates}
 

@@ -4,7 +4,7 @@ from flask import Flask, Response
 from flask_login import current_user
 
 from workbench.documents.environment import money, number, percent, ratio
-from workbench.documents.labels import MODEL_LABELS
+from workbench.documents.labels import MODEL_LABELS, SHORT_MODEL_LABELS
 from workbench.engine.contract import METHOD
 from workbench.extensions import db
 from workbench.models.enums import ADMINISTER, REVIEW
@@ -77,4 +77,9 @@ def page_globals() -> dict:
             if permission is None or current_user.can(permission)
         ]
 
-    return {"nav_links": nav_links, "method_version": METHOD, "model_labels": MODEL_LABELS}
+    return {
+        "nav_links": nav_links,
+        "method_version": METHOD,
+        "model_labels": MODEL_LABELS,
+        "short_model_labels": SHORT_MODEL_LABELS,
+    }

@@ -22,7 +22,6 @@ from workbench.services.negotiations import (
 from workbench.services.versioning import EditConflict
 from workbench.web.errors import show_on_form
 from workbench.web.forms.negotiations import (
-    PAYMENT_MODEL_LABELS,
     RESPONSE_LABELS,
     SIDE_LABELS,
     STAGE_LABELS,
@@ -44,7 +43,6 @@ def vocabulary() -> dict:
     """Give this blueprint's templates the labels of the negotiation vocabularies."""
     return {
         "stage_labels": STAGE_LABELS,
-        "payment_model_labels": PAYMENT_MODEL_LABELS,
         "side_labels": SIDE_LABELS,
         "response_labels": RESPONSE_LABELS,
     }

@@ -21,8 +21,9 @@ from workbench.services.claims_sizings import (
     ClaimsOffer,
     fill_from_claims,
     get_claims_offer,
+    get_claims_source,
     latest_claims_offer,
-    note_claims_source,
+    use_claims_sizing,
 )
 from workbench.services.contract_analysis import ContractAnalysis
 from workbench.services.scenarios import (
@@ -60,19 +61,6 @@ from workbench.web.forms.scenarios import (
 from workbench.web.security import permission_required
 
 blueprint = Blueprint("scenarios", __name__, url_prefix="/scenarios")
-# Column heads of the four-model table, narrow enough for a laptop; the full name is their title.
-COLUMN_LABELS = {
-    "ffs": "FFS",
-    "ffs_plus_incentives": "FFS + Q",
-    "bundled": "Bundled",
-    "total_cost_of_care": "TCOC",
-}
-
-
-@blueprint.context_processor
-def payment_model_names() -> dict:
-    """Give the scenario pages the short column heads of the four payment models."""
-    return {"column_labels": COLUMN_LABELS}
 
 
 @blueprint.get("/")
@@ -247,7 +235,7 @@ def _submit(scenario_id: int | None):
         return _posted_page(form, scenario_id, mapping, conflict=str(error)), 409
     claims_used = request.form.get("claims_sizing", "")
     if claims_used.isdigit():
-        note_claims_source(db.session, record, int(claims_used), current_user.id)
+        use_claims_sizing(db.session, record, int(claims_used), current_user.id)
     flash(f"Saved “{record.name}”.", "info")
     return redirect(url_for("scenarios.show", scenario_id=record.id))
 
@@ -319,6 +307,7 @@ def _editor_page(
         "scenarios/edit.html",
         claims_offer=latest_claims_offer(db.session, form.organization_id()),
         claims_used=claims_used,
+        claims_source=get_claims_source(db.session, editor.scenario),
         form=form,
         editor=editor,
         record=editor.scenario,

@@ -8,15 +8,7 @@ from workbench.services.accounts import MAX_PASSWORD_LENGTH, password_problem
 from workbench.web.forms import WorkbenchForm, choices
 
 ROLE_CHOICES = choices(
-    [
-        (
-            Role.LEAD.value,
-            "Contracting lead: edits organizations, scenarios, documents, negotiations",
-        ),
-        (Role.EXECUTIVE.value, "Executive: reviews, approves or sends back documents"),
-        (Role.VIEWER.value, "Viewer: reads only"),
-        (Role.ADMIN.value, "Administrator: accounts, settings and the audit log"),
-    ]
+    (role.value, role.label) for role in (Role.LEAD, Role.EXECUTIVE, Role.VIEWER, Role.ADMIN)
 )
 
 

@@ -20,12 +20,6 @@ from workbench.web.forms import WorkbenchForm, choices
 from workbench.web.forms.organizations import AmountField, VersionedForm, labelled, optional_int
 
 STAGE_LABELS = {stage: stage.value.replace("_", " ").capitalize() for stage in NegotiationStage}
-PAYMENT_MODEL_LABELS = {
-    PaymentModel.FFS: "Fee-for-service",
-    PaymentModel.FFS_PLUS_INCENTIVES: "FFS + quality incentives",
-    PaymentModel.BUNDLED: "Bundled / case rate",
-    PaymentModel.TOTAL_COST_OF_CARE: "Total cost of care",
-}
 SIDE_LABELS = {OfferSide.OURS: "Ours (our ask)", OfferSide.THEIRS: "Theirs (their offer)"}
 RESPONSE_LABELS = {response: response.value.capitalize() for response in OfferResponse}
 WHEN_FORMAT = "%Y-%m-%dT%H:%M"
@@ -110,7 +104,9 @@ class OfferForm(WorkbenchForm):
         "Round", validators=[InputRequired(), NumberRange(min=1, message="Round 1 or later.")]
     )
     side = SelectField("Whose offer", choices=labelled(SIDE_LABELS))
-    payment_model = SelectField("Payment model", choices=labelled(PAYMENT_MODEL_LABELS))
+    payment_model = SelectField(
+        "Payment model", choices=choices((model.value, model.label) for model in PaymentModel)
+    )
     pmpm = AmountField("PMPM", description="Dollars per member per month.")
     rate_99492 = AmountField("99492 rate")
     rate_99493 = AmountField("99493 rate")

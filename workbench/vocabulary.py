@@ -1,0 +1,54 @@
+"""The words of the workbench's closed vocabularies: each value with what a person reads for it.
+
+One place for the models (which store the values), the forms, the templates, the documents and
+the command line. Plain Python, so the command line offers the choices without loading the
+database layer (benchmarks/cli.py).
+"""
+
+from enum import StrEnum
+
+
+class Labelled(StrEnum):
+    """A stored value with its label, and a short label for narrow places (table heads, charts)."""
+
+    label: str
+    short: str
+
+    def __new__(cls, value: str, label: str, short: str | None = None) -> "Labelled":
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        member.short = short or label
+        return member
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        """Map each value to its label (what templates look labels up in)."""
+        return {member.value: member.label for member in cls}
+
+    @classmethod
+    def values(cls) -> tuple[str, ...]:
+        """Return the values, in their order (the command line's choices)."""
+        return tuple(member.value for member in cls)
+
+
+class PaymentModel(Labelled):
+    FFS = "ffs", "Fee-for-service (CoCM codes)", "FFS"
+    FFS_PLUS_INCENTIVES = (
+        "ffs_plus_incentives",
+        "Fee-for-service plus quality incentives",
+        "FFS + incentives",
+    )
+    BUNDLED = "bundled", "Bundled case rate", "Bundled"
+    TOTAL_COST_OF_CARE = (
+        "total_cost_of_care",
+        "Total cost of care with shared savings",
+        "Total cost of care",
+    )
+
+
+class Role(Labelled):
+    ADMIN = "admin", "Administrator: accounts, settings and the audit log"
+    LEAD = "lead", "Contracting lead: edits organizations, scenarios, documents, negotiations"
+    EXECUTIVE = "executive", "Executive: reviews, approves or sends back documents"
+    VIEWER = "viewer", "Viewer: reads only"
