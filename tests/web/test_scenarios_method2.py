@@ -56,6 +56,8 @@ def test_a_new_scenario_is_method_2_and_opens_without_errors(web, library):
 
     page = web.get(NEW).get_data(as_text=True)
 
+    assert '<a class="skip-link" href="#save-actions">Skip to Save</a>' in page
+    assert 'id="save-actions"' in page and "Generate proposal" not in page  # saved ones only
     fields = form_fields(page)
     assert fields["method"] == "2"
     assert {"contract-term_years", "savings-lag_months", "savings-duration_months"} <= set(fields)
@@ -126,8 +128,13 @@ def test_warnings_sit_beside_the_figures(web, library):
     ).get_data(as_text=True)
 
     figures = page[page.index('id="scenario-figures"') :]
-    assert "Payer ROI: the payer gets back less than it pays" in figures
-    assert "Quality incentives" in figures or "terms.quality_incentives" in figures
+    start = figures.index('class="warnings"')
+    warnings = figures[start : figures.index("</ul>", start)]
+    assert "Payer ROI: the payer gets back less than it pays" in warnings
+    assert "Quality incentives: the model is fee-for-service plus incentives" in warnings
+    # The model proposed is FFS plus incentives: no TCOC credible-MSR warning about terms not
+    # on the table.
+    assert "credible MSR" not in warnings
 
 
 def test_errors_show_only_for_touched_inputs_and_keep_the_last_figures(web, library):

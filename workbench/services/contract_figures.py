@@ -79,7 +79,7 @@ def result_warnings(
         )
     if result.model == "ffs_plus_incentives" and not scenario.terms.quality_incentives:
         warnings.append(
-            "terms.quality_incentives: the model is fee-for-service plus incentives but no "
-            "incentive is entered; add the measures the payer pays for"
+            "Quality incentives: the model is fee-for-service plus incentives but no incentive "
+            "is entered; add the measures the payer pays for"
         )
     return tuple(warnings)

@@ -218,12 +218,16 @@ def preview_scenario(data: Mapping[str, Any]) -> Preview:
     except engine.ScenarioError as error:
         return Preview(errors=tuple(error.errors))
     if isinstance(scenario, contract.ContractScenario):
-        result = comparison.models[scenario.payment_model]
+        # The warnings of the model proposed: another model's (a TCOC credible MSR under a fee
+        # model) would alarm about terms that are not on the table.
+        evaluation = contract.evaluate(scenario)
         return Preview(
-            warnings=comparison.warnings + result_warnings(scenario, result),
-            evaluation=contract.evaluate(scenario),
+            warnings=evaluation.warnings + result_warnings(scenario, evaluation.result),
+            evaluation=evaluation,
             comparison=comparison,
-            zone=None if result.zone is None else zone_line(result.zone, result.model),
+            zone=None
+            if evaluation.result.zone is None
+            else zone_line(evaluation.result.zone, evaluation.result.model),
         )
     return Preview(
         warnings=comparison.warnings,
