@@ -17,7 +17,7 @@ import click
 
 from workbench import create_app
 from workbench.errors import WorkbenchError
-from workbench.vocabulary import PaymentModel, Role
+from workbench.vocabulary import DocumentKind, PaymentModel, Role
 
 USAGE_ERROR = 2
 # Flask's and Flask-Migrate's commands, found in the app when one of them is run.
@@ -27,7 +27,6 @@ FLASK_COMMANDS = {
     "shell": "Run a shell in the app context.",
 }
 TORNADO_OUTPUT_CHOICES = ("provider_net", "proposed_pmpm")
-DOCUMENT_KINDS = ("proposal", "brief", "executive-summary", "meeting-packet")
 
 
 def with_app(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -328,7 +327,9 @@ def upgrade_scenario(scenario) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="The scenario file (YAML or JSON).",
 )
-@click.option("--document", "kind", required=True, help=f"One of {', '.join(DOCUMENT_KINDS)}.")
+@click.option(
+    "--document", "kind", required=True, help=f"One of {', '.join(DocumentKind.slugs())}."
+)
 @click.option(
     "--stakeholder", "stakeholders", multiple=True, help="A profile key; repeat for several."
 )

@@ -33,13 +33,14 @@ from workbench.engine import (
     evaluate,
 )
 from workbench.engine.explain import Step, explain
+from workbench.vocabulary import DocumentKind
 
 TEMPLATE_VERSION = "2026.11.1"
 TOP_DOMAINS = 4
 # Drawing a chart costs more than the engine's whole evaluation: draw only what a kind prints.
 CHARTS_BY_KIND = {
     "proposal": ("models", "tornado", "payers", "distribution"),
-    "executive-summary": ("models",),
+    DocumentKind.EXECUTIVE_SUMMARY.slug: ("models",),
 }
 # Who a document is from when no name was given and no organization of our own is recorded.
 UNNAMED_PROVIDER = "The provider organization"
@@ -242,11 +243,11 @@ def _meta(request: DocumentRequest, scenario: Scenario, profiles: tuple[ProfileI
     titles = {
         "proposal": f"Proposal to {scenario.focus_payer}",
         "brief": f"Brief for {profiles[0].name if profiles else scenario.focus_payer}",
-        "executive-summary": f"Executive summary: {scenario.name}",
-        "meeting-packet": f"Meeting packet: {scenario.focus_payer}",
+        DocumentKind.EXECUTIVE_SUMMARY.slug: f"Executive summary: {scenario.name}",
+        DocumentKind.MEETING_PACKET.slug: f"Meeting packet: {scenario.focus_payer}",
     }
     provider, contact = _provider(request)
-    internal = request.kind == "executive-summary"
+    internal = request.kind == DocumentKind.EXECUTIVE_SUMMARY.slug
     mark = (
         f"Internal and confidential: not for distribution outside {provider or 'the organization'}"
         if internal

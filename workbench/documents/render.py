@@ -19,14 +19,10 @@ from workbench.documents.labels import (
 )
 from workbench.documents.pdf import PdfRequest, RenderedPdf, render_pdf
 from workbench.engine import Comparison, Evaluation, MonteCarlo, Tornado
+from workbench.vocabulary import DocumentKind
 
 PRINT_STYLESHEET = TEMPLATES_DIR / "print.css"
-TEMPLATE_FILES = {
-    "proposal": "proposal.html",
-    "brief": "brief.html",
-    "executive-summary": "executive_summary.html",
-    "meeting-packet": "meeting_packet.html",
-}
+TEMPLATE_FILES = {kind.slug: f"{kind.value}.html" for kind in DocumentKind}
 CONTRACT_YEAR = "US dollars in the contract year"
 CHART_NAMES = ("models", "tornado", "payers", "distribution")
 _ENVIRONMENT = make_environment()

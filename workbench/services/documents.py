@@ -55,13 +55,6 @@ from workbench.models.enums import (
 from workbench.services.audit import record_event
 from workbench.services.jobs import enqueue_job, job_handler
 
-KIND_BY_NAME = {
-    "proposal": DocumentKind.PROPOSAL,
-    "brief": DocumentKind.BRIEF,
-    "executive-summary": DocumentKind.EXECUTIVE_SUMMARY,
-    "meeting-packet": DocumentKind.MEETING_PACKET,
-}
-
 
 class DocumentError(WorkbenchError):
     """A document request that cannot be met (unknown stakeholder, nothing loaded...)."""
@@ -102,9 +95,9 @@ def get_library_snapshot(session: Session) -> LibrarySnapshot:
 
 def validate_request(request: DocumentRequest, library: LibrarySnapshot) -> None:
     """Refuse an unknown document kind or stakeholder, naming the valid ones."""
-    if request.kind not in KIND_BY_NAME:
+    if DocumentKind.from_slug(request.kind) is None:
         raise DocumentError(
-            f"unknown document '{request.kind}'; choose one of {', '.join(KIND_BY_NAME)}"
+            f"unknown document '{request.kind}'; choose one of {', '.join(DocumentKind.slugs())}"
         )
     known = [profile.key for profile in library.profiles]
     if not known:
@@ -114,7 +107,7 @@ def validate_request(request: DocumentRequest, library: LibrarySnapshot) -> None
         raise DocumentError(
             f"unknown stakeholder {', '.join(unknown)}; choose from {', '.join(sorted(known))}"
         )
-    if request.kind in ("brief", "meeting-packet") and not request.stakeholders:
+    if DocumentKind.from_slug(request.kind).needs_stakeholder and not request.stakeholders:
         raise DocumentError(f"a {request.kind} needs at least one --stakeholder")
 
 
@@ -235,7 +228,7 @@ def generate_document(
     except RenderError as error:
         raise DocumentError(f"the {request.kind} could not be rendered: {error}") from error
     artifact = DocumentArtifact(
-        kind=KIND_BY_NAME[request.kind],
+        kind=DocumentKind.from_slug(request.kind),
         title=context.meta.title,
         scenario_id=scenario_id,
         profile_id=_profile_id(session, request),
