@@ -412,6 +412,9 @@ def test_the_scenario_editor_offers_the_payer_s_claims_and_fills_them_in(web, ex
 def test_a_new_scenario_can_start_from_an_organization_s_claims(web, payer_id, extract):
     web.sign_in("lead")
     _, claims = extract
+    with web.db() as session:
+        session.get(Organization, payer_id).attributed_members = 12000
+        session.commit()
     sizing_id = add_sizing(web, payer_id, claims)
 
     organization_page = web.get(f"/organizations/{payer_id}").get_data(as_text=True)
@@ -425,6 +428,11 @@ def test_a_new_scenario_can_start_from_an_organization_s_claims(web, payer_id, e
     assert fields["payers-0-baseline_tcoc_pmpm"] == "159.03"
     assert fields["savings-cohort_cost_multiplier"] == "1.7904"
     assert fields["claims_sizing"] == str(sizing_id)
+    # The organization's own members fill the row too, as its focus payer.
+    assert fields["payers-0-attributed_members"] == "12000"
+    assert fields["focus_payer"] == "0" and "payers-1-name" not in fields
+    # A new scenario proposes FFS plus incentives, which reads neither figure: the page says so.
+    assert "The figures do not change yet" in new.get_data(as_text=True)
 
 
 def as_parquet(csv_bytes: bytes, folder: Path, name: str) -> bytes:

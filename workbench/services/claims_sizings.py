@@ -272,7 +272,10 @@ def fill_from_claims(
         (i for i, row in enumerate(payers) if (row.get("name") or "").strip().lower() in names),
         None,
     )
-    if index is None and len(payers) == 1 and not (payers[0].get("name") or "").strip():
+    # A lone unnamed row takes the organization's name only when it cannot be filled from the
+    # organization itself (members, rates and focus come with `add_payer`).
+    unnamed = len(payers) == 1 and not (payers[0].get("name") or "").strip()
+    if index is None and unnamed and add_payer is None:
         index = 0
         payers[0]["name"] = offer.organization_name
     if index is None and add_payer is not None:

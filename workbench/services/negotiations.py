@@ -32,12 +32,14 @@ from workbench.models.enums import (
     PaymentModel,
 )
 from workbench.services.audit import record_event
+from workbench.services.offer_meaning import OfferMeaning, offer_meaning
 from workbench.services.organizations import CENTS, amount_problem, list_profiles
 from workbench.services.versioning import save_if_unchanged
 
 # The codes an offer may name a rate for: the collaborative-care codes a payer turns on.
 OFFER_RATE_CODES = ("99492", "99493", "99494")
 OUR_SERIES, THEIR_SERIES = "Our ask", "Their offer"
+WALK_AWAY_SERIES, CEILING_SERIES = "Our walk-away", "Their ceiling"
 
 
 class NegotiationError(WorkbenchError):
@@ -89,6 +91,8 @@ class OfferLine:
     response: str
     notes: str | None
     scenario: str | None
+    scenario_id: int | None
+    meaning: OfferMeaning | None
     created_at: datetime
 
 
@@ -101,6 +105,7 @@ class NegotiationPage:
     gaps: tuple[RoundGap, ...]
     latest_gap: RoundGap | None
     chart: Chart | None
+    zone: OfferMeaning | None
     next_round: int
     profiles: tuple[StakeholderProfile, ...]
     scenarios: tuple[Scenario, ...]
@@ -134,7 +139,7 @@ def _line(negotiation: Negotiation) -> NegotiationLine:
         stage=str(negotiation.stage),
         next_meeting_at=negotiation.next_meeting_at,
         rounds=len(gaps),
-        latest_gap=_latest_gap(gaps),
+        latest_gap=latest_gap(gaps),
     )
 
 
@@ -164,22 +169,34 @@ def get_negotiation_page(session: Session, negotiation_id: int) -> NegotiationPa
         select(Scenario).where(live(Scenario)).order_by(Scenario.name)
     ).all()
     linked = {offer.scenario_id for offer in negotiation.offers if offer.scenario_id}
-    names = dict(
-        session.execute(select(Scenario.id, Scenario.name).where(Scenario.id.in_(linked))).all()
-    )
+    records = {s.id: s for s in session.scalars(select(Scenario).where(Scenario.id.in_(linked)))}
+    offers = tuple(_offer_line(offer, records) for offer in negotiation.offers)
+    zone = _latest_pmpm_zone(offers)
     return NegotiationPage(
         negotiation=negotiation,
-        offers=tuple(_offer_line(offer, names) for offer in negotiation.offers),
+        offers=offers,
         gaps=gaps,
-        latest_gap=_latest_gap(gaps),
-        chart=offer_chart(negotiation.organization.name, gaps),
+        latest_gap=latest_gap(gaps),
+        chart=offer_chart(negotiation.organization.name, gaps, zone),
+        zone=zone,
         next_round=_next_round(negotiation.offers),
         profiles=tuple(list_profiles(session)),
         scenarios=tuple(scenarios),
     )
 
 
-def _offer_line(offer: Offer, scenario_names: dict[int, str]) -> OfferLine:
+def get_offer_meaning(
+    session: Session, scenario_id: int | None, rate: Decimal | None, model: str
+) -> OfferMeaning | None:
+    """Say what a rate typed for an offer means, against the scenario chosen for it."""
+    scenario = session.get(Scenario, scenario_id) if scenario_id else None
+    if scenario is None or scenario.deleted_at is not None:
+        return None
+    return offer_meaning(scenario.inputs, rate, model)
+
+
+def _offer_line(offer: Offer, scenarios: dict[int, Scenario]) -> OfferLine:
+    scenario = scenarios.get(offer.scenario_id) if offer.scenario_id else None
     return OfferLine(
         id=offer.id,
         round=offer.round,
@@ -189,9 +206,20 @@ def _offer_line(offer: Offer, scenario_names: dict[int, str]) -> OfferLine:
         rates={code: _stored_rate(offer.rates.get(code)) for code in OFFER_RATE_CODES},
         response=str(offer.response),
         notes=offer.notes,
-        scenario=scenario_names.get(offer.scenario_id),
+        scenario=scenario.name if scenario else None,
+        scenario_id=offer.scenario_id,
+        meaning=offer_meaning(
+            scenario.inputs if scenario else None, offer.pmpm, str(offer.payment_model)
+        ),
         created_at=offer.created_at,
     )
+
+
+def _latest_pmpm_zone(offers: tuple[OfferLine, ...]) -> OfferMeaning | None:
+    """The zone of the latest offer read as a PMPM, for the gap chart's walk-away and ceiling."""
+    readable = [o for o in offers if o.meaning is not None and o.payment_model != "bundled"]
+    latest = max(readable, key=lambda o: (o.round, o.id), default=None)
+    return latest.meaning if latest else None
 
 
 def _stored_rate(value: str | None) -> Decimal | None:
@@ -212,7 +240,12 @@ def _gap(number: int, sides: dict[OfferSide, Decimal | None]) -> RoundGap:
     return RoundGap(round=number, ours=ours, theirs=theirs, gap=gap)
 
 
-def _latest_gap(gaps: tuple[RoundGap, ...]) -> RoundGap | None:
+def current_ask(gaps: tuple[RoundGap, ...]) -> Decimal | None:
+    """Return our latest PMPM ask, or None before we named one."""
+    return next((gap.ours for gap in reversed(gaps) if gap.ours is not None), None)
+
+
+def latest_gap(gaps: tuple[RoundGap, ...]) -> RoundGap | None:
     """Return the last round where both sides named a PMPM."""
     return next((gap for gap in reversed(gaps) if gap.gap is not None), None)
 
@@ -226,18 +259,24 @@ def _next_round(offers: list[Offer]) -> int:
     return last + 1 if len(sides) == len(OfferSide) else last
 
 
-def offer_chart(payer: str, gaps: tuple[RoundGap, ...]) -> Chart | None:
-    """Draw our ask and their offer (PMPM) by round, or None before any PMPM is on the table."""
+def offer_chart(
+    payer: str, gaps: tuple[RoundGap, ...], zone: OfferMeaning | None = None
+) -> Chart | None:
+    """Draw our ask and their offer (PMPM) by round, with our walk-away and their ceiling when
+    an offer was priced from a method-2 scenario; None before any PMPM is on the table."""
     if not any(gap.ours is not None or gap.theirs is not None for gap in gaps):
         return None
+    series = [
+        Series(OUR_SERIES, tuple(_plotted(gap.ours) for gap in gaps)),
+        Series(THEIR_SERIES, tuple(_plotted(gap.theirs) for gap in gaps)),
+    ]
+    if zone is not None:
+        series += [
+            Series(WALK_AWAY_SERIES, tuple(float(zone.walk_away) for _ in gaps)),
+            Series(CEILING_SERIES, tuple(float(zone.ceiling) for _ in gaps)),
+        ]
     return lines_by_round(
-        f"Our ask and {payer}'s offer, PMPM by round",
-        [gap.round for gap in gaps],
-        [
-            Series(OUR_SERIES, tuple(_plotted(gap.ours) for gap in gaps)),
-            Series(THEIR_SERIES, tuple(_plotted(gap.theirs) for gap in gaps)),
-        ],
-        "PMPM",
+        f"Our ask and {payer}'s offer, PMPM by round", [gap.round for gap in gaps], series, "PMPM"
     )
 
 
@@ -348,7 +387,8 @@ def record_offer(
     """Record an offer or counteroffer in a round, validated; raise OfferError naming the field.
 
     `round` >= 1; `side` ours or theirs; `pmpm` >= 0 with at most 2 decimals; `rates` maps
-    99492/99493/99494 to non-negative amounts; only our offers may link to a scenario.
+    99492/99493/99494 to non-negative amounts; either side's offer names the scenario it was
+    priced from (their counteroffer is read against our scenario).
     """
     offer = Offer(
         negotiation=negotiation,
@@ -359,7 +399,7 @@ def record_offer(
         rates=_rates(rates or {}),
         response=_choice(OfferResponse, "response", response),
         notes=notes or None,
-        scenario_id=_scenario(session, scenario_id, side),
+        scenario_id=_scenario(session, scenario_id),
         created_by_id=user.id if user else None,
     )
     session.add(offer)
@@ -422,11 +462,9 @@ def _rates(rates: dict[str, Any]) -> dict[str, str]:
     return {code: str(rate.quantize(CENTS)) for code, rate in checked.items() if rate is not None}
 
 
-def _scenario(session: Session, scenario_id: int | None, side: Any) -> int | None:
+def _scenario(session: Session, scenario_id: int | None) -> int | None:
     if scenario_id is None:
         return None
-    if str(side) != OfferSide.OURS:
-        raise OfferError("scenario_id", "only our own offers link to a scenario")
     scenario = session.get(Scenario, scenario_id)
     if scenario is None or scenario.deleted_at is not None:
         raise OfferError("scenario_id", "no such scenario")

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -18,6 +19,7 @@ from workbench.models import (
     live,
 )
 from workbench.models.enums import DocumentStatus, NegotiationStage
+from workbench.services.negotiations import current_ask, latest_gap, offer_gaps
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ class PipelineCard:
     title: str
     payer: str
     next_meeting_at: datetime | None
+    ask: Decimal | None
+    gap: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,7 @@ def get_dashboard(session: Session, now: datetime) -> Dashboard:
     """Return the pipeline stage by stage, the meetings ahead and the documents awaiting review."""
     negotiations = session.scalars(
         select(Negotiation)
-        .options(selectinload(Negotiation.organization))
+        .options(selectinload(Negotiation.organization), selectinload(Negotiation.offers))
         .order_by(Negotiation.next_meeting_at.is_(None), Negotiation.next_meeting_at)
     ).all()
     cards = {negotiation.id: _card(negotiation) for negotiation in negotiations}
@@ -121,9 +125,13 @@ def get_dashboard(session: Session, now: datetime) -> Dashboard:
 
 
 def _card(negotiation: Negotiation) -> PipelineCard:
+    gaps = offer_gaps(negotiation.offers)
+    gap = latest_gap(gaps)
     return PipelineCard(
         negotiation.id,
         negotiation.title,
         negotiation.organization.name,
         negotiation.next_meeting_at,
+        ask=current_ask(gaps),
+        gap=gap.gap if gap else None,
     )

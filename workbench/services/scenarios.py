@@ -5,6 +5,7 @@ every figure a page shows comes from `engine.evaluate` on exactly what was saved
 functions flush and audit in the caller's transaction; the view commits.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, DecimalException
@@ -19,9 +20,11 @@ from workbench.documents.charts import Chart
 from workbench.documents.labels import OUTPUT_LABELS, describe_input
 from workbench.documents.render import make_charts, models_chart
 from workbench.documents.sensitivity import analyse
+from workbench.engine import contract
 from workbench.errors import NotFoundError, WorkbenchError, problems_from_lines
 from workbench.models import (
     DocumentArtifact,
+    EvidenceItem,
     Offer,
     Organization,
     Scenario,
@@ -31,17 +34,34 @@ from workbench.models import (
 )
 from workbench.models.enums import OrganizationKind
 from workbench.services.audit import record_event
+from workbench.services.contract_analysis import (
+    ContractAnalysis,
+    InputRange,
+    SwingRow,
+    build_contract_analysis,
+)
+from workbench.services.contract_figures import ZoneLine, result_warnings, zone_line
+from workbench.services.library_schema import PRESET_AMOUNT
 from workbench.services.organizations import get_newest_fees
 from workbench.services.versioning import save_if_unchanged
 
 COPY_SUFFIX = " (copy)"
-# A new scenario starts from the staffing and cost guidelines of the method's worked example
-# (RATE_METHOD.md section 1); the lead fills in the payer.
+IMPORT_SUFFIX = " (imported)"
+EXPORTED_ORGANIZATION = re.compile(r"^# organization: (.+)$", re.MULTILINE)
+# A new scenario is method 2 and starts from the staffing and cost guidelines of the method's
+# worked example (docs/rate-method-2.md section 1); the lead fills in the payer and the savings.
 NEW_SCENARIO: dict[str, Any] = {
-    "method": engine.METHOD_VERSION,
+    "method": contract.METHOD,
     "name": "New scenario",
     "payment_model": "ffs_plus_incentives",
     "focus_payer": "",
+    "contract": {
+        "term_years": "3",
+        "discount_rate": "0.03",
+        "medical_trend": "0.05",
+        "cost_trend": "0.03",
+        "rate_escalator": "0",
+    },
     "program": {
         "care_manager_fte": "1",
         "caseload_per_fte": "70",
@@ -65,7 +85,12 @@ NEW_SCENARIO: dict[str, Any] = {
         "addon_units_per_billed_month": "0.2",
         "collection_rate": "0.95",
     },
-    "savings": {"basis": "per_enrolled_month", "amount_per_enrolled_month": "70"},
+    "savings": {
+        "basis": "per_treated_month",
+        "amount_per_treated_month": "70",
+        "lag_months": "0",
+        "duration_months": "12",
+    },
     "payers": [{"name": "", "caseload_share": "1", "rates": {}}],
     "terms": {"target_margin": "0.05"},
 }
@@ -84,6 +109,7 @@ class ScenarioLine:
 
     id: int
     name: str
+    method: int
     payment_model: str
     focus_payer: str
     proposed_pmpm: Decimal | None
@@ -99,13 +125,35 @@ class ScenarioLine:
 
 @dataclass(frozen=True)
 class Preview:
-    """The engine's answer to a set of inputs: its figures, or the rules they break."""
+    """The engine's answer to a set of inputs: its figures, or the rules they break.
+
+    Method 2's figures come with the zone drawn as a number line (None under ffs).
+    """
 
     errors: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
-    evaluation: engine.Evaluation | None = None
-    comparison: engine.Comparison | None = None
+    evaluation: engine.Evaluation | contract.ContractEvaluation | None = None
+    comparison: engine.Comparison | contract.ContractComparison | None = None
     chart: Chart | None = None
+    zone: ZoneLine | None = None
+
+
+@dataclass(frozen=True)
+class SavingsPreset:
+    """An evidence item's savings inputs for method 2, offered in the scenario editor."""
+
+    key: str
+    label: str
+    basis: str
+    amount: Decimal
+    lag_months: int
+    duration_months: int
+    triangle: tuple[Decimal, Decimal, Decimal]
+
+    @property
+    def amount_field(self) -> str:
+        """Name the savings field the amount fills for this basis."""
+        return PRESET_AMOUNT[self.basis]
 
 
 @dataclass(frozen=True)
@@ -121,31 +169,8 @@ class Editor:
     scenario: Scenario | None
     inputs: Mapping[str, Any]
     organizations: tuple[OrganizationChoice, ...]
+    presets: tuple[SavingsPreset, ...]
     preview: Preview
-
-
-@dataclass(frozen=True)
-class InputRange:
-    """An uncertain input: how it is labelled and shown, and the values analysis gives it."""
-
-    label: str
-    kind: str
-    low: Decimal
-    mode: Decimal
-    high: Decimal
-
-
-@dataclass(frozen=True)
-class SwingRow:
-    """One bar of the tornado, labelled for a person."""
-
-    label: str
-    kind: str
-    low: Decimal
-    high: Decimal
-    output_low: Decimal
-    output_high: Decimal
-    swing: Decimal
 
 
 @dataclass(frozen=True)
@@ -192,6 +217,14 @@ def preview_scenario(data: Mapping[str, Any]) -> Preview:
         scenario, comparison = _evaluated(data)
     except engine.ScenarioError as error:
         return Preview(errors=tuple(error.errors))
+    if isinstance(scenario, contract.ContractScenario):
+        result = comparison.models[scenario.payment_model]
+        return Preview(
+            warnings=comparison.warnings + result_warnings(scenario, result),
+            evaluation=contract.evaluate(scenario),
+            comparison=comparison,
+            zone=None if result.zone is None else zone_line(result.zone, result.model),
+        )
     return Preview(
         warnings=comparison.warnings,
         evaluation=engine.evaluate(scenario),
@@ -211,7 +244,24 @@ def get_editor(
             return None
     if data is None:
         data = record.inputs if record is not None else NEW_SCENARIO
-    return Editor(record, data, _organizations(session), preview_scenario(data))
+    return Editor(
+        record, data, _organizations(session), list_savings_presets(session), preview_scenario(data)
+    )
+
+
+def list_savings_presets(session: Session) -> tuple[SavingsPreset, ...]:
+    """Return the evidence items that carry method-2 savings inputs, by study name."""
+    items = session.scalars(
+        select(EvidenceItem)
+        .where(EvidenceItem.deleted_at.is_(None), EvidenceItem.savings_preset.is_not(None))
+        .order_by(EvidenceItem.study)
+    )
+    return tuple(_preset(item) for item in items if item.savings_preset)
+
+
+def get_savings_preset(session: Session, key: str) -> SavingsPreset | None:
+    """Return one evidence item's savings preset by its key, or None."""
+    return next((p for p in list_savings_presets(session) if p.key == key), None)
 
 
 def get_organization_payer(session: Session, organization_id: int) -> dict[str, Any] | None:
@@ -234,11 +284,16 @@ def create_scenario(
     organization_id: int | None = None,
     copy_of: int | None = None,
 ) -> Scenario:
-    """Validate the inputs with the engine and save them as a new scenario owned by `user`."""
+    """Validate the inputs with the engine and save them as a new scenario owned by `user`.
+
+    A copy whose name is its original's is named "(copy)", "(copy 2)"...; any other name used by
+    a scenario in the list is refused, so no drop-down shows two scenarios alike.
+    """
     scenario = _parsed(data)
     original = session.get(Scenario, copy_of) if copy_of is not None else None
     if original is not None and scenario.name == original.name:
-        scenario = scenario.model_copy(update={"name": scenario.name + COPY_SUFFIX})
+        scenario = scenario.model_copy(update={"name": _copy_name(session, scenario.name)})
+    _refuse_taken_name(session, scenario.name)
     record = Scenario(
         owner_id=user.id,
         organization_id=_organization_id(session, organization_id),
@@ -265,6 +320,7 @@ def update_scenario(
     if get_scenario(session, scenario_id) is None:
         raise ScenarioNotFound(scenario_id)
     scenario = _parsed(data)
+    _refuse_taken_name(session, scenario.name, scenario_id)
     values = _columns(scenario) | {"organization_id": _organization_id(session, organization_id)}
     version = save_if_unchanged(session, Scenario, scenario_id, form_version, values)
     record = session.get(Scenario, scenario_id)
@@ -282,7 +338,8 @@ def create_copy(session: Session, scenario_id: int, user: User) -> Scenario:
 
 
 def create_scenario_from_text(session: Session, data: bytes, user: User) -> Scenario:
-    """Read a scenario file (YAML or JSON) and save it; a bad file is refused, naming why."""
+    """Read a scenario file (YAML or JSON) of either method and save it; a bad file is refused,
+    naming why. A file whose name a scenario already has is saved as "(imported)"."""
     try:
         scenario = engine.scenario_from_text(data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -291,10 +348,33 @@ def create_scenario_from_text(session: Session, data: bytes, user: User) -> Scen
         raise WorkbenchError(str(error)) from None
     except engine.ScenarioError as error:
         raise WorkbenchError(str(error), problems=problems_from_lines(error.errors)) from None
-    if scenario.method != engine.METHOD_VERSION:
-        message = f"the scenario pages read method-1 files; this is method {scenario.method}"
-        raise WorkbenchError(f"{message} (`workbench rates` reads it)", "method")
-    return create_scenario(session, engine.scenario_to_dict(scenario), user)
+    inputs = engine.scenario_to_dict(scenario)
+    if _name_taken(session, scenario.name):
+        # A file read back in (an export, a colleague's copy) sits beside the scenario it came from.
+        inputs["name"] = _free_name(session, scenario.name + IMPORT_SUFFIX)
+    return create_scenario(session, inputs, user, _exported_organization(session, data))
+
+
+def create_upgraded_scenario(
+    session: Session, scenario_id: int, user: User
+) -> tuple[Scenario, tuple[str, ...]]:
+    """Save a method-1 scenario again as a new method-2 one, the original untouched; return it
+    with one line per figure the new method changes, and why."""
+    original = get_scenario(session, scenario_id)
+    if original is None:
+        raise ScenarioNotFound(scenario_id)
+    old = engine.parse_scenario(original.inputs)
+    if not isinstance(old, engine.Scenario):
+        raise WorkbenchError("this scenario already follows rate method 2", "method")
+    upgraded = contract.upgrade(old)
+    name = _free_name(session, f"{old.name} (method 2)")
+    record = create_scenario(
+        session,
+        engine.scenario_to_dict(upgraded.scenario) | {"name": name},
+        user,
+        original.organization_id,
+    )
+    return record, upgraded.changes
 
 
 def get_scenario_yaml(session: Session, scenario_id: int) -> tuple[str, str] | None:
@@ -312,8 +392,12 @@ def get_scenario_yaml(session: Session, scenario_id: int) -> tuple[str, str] | N
     )
     header = (
         f"# A scenario of rate method {scenario.method}, exported from the payer negotiation "
-        "workbench.\n# `workbench rates THIS_FILE` reads it; RATE_METHOD.md explains each field.\n"
+        "workbench.\n# `workbench rates THIS_FILE` prints its figures; the scenario page's help "
+        "beside each input explains its field.\n"
     )
+    if record.organization is not None:
+        # Read back by the import, so the scenario finds its organization again.
+        header += f"# organization: {record.organization.name}\n"
     return f"{_slug(record.name)}.yaml", header + body
 
 
@@ -336,13 +420,18 @@ def delete_scenario(session: Session, scenario_id: int, user: User) -> bool:
     return soft
 
 
-def get_analysis(session: Session, scenario_id: int, model: str | None = None) -> Analysis | None:
-    """Return the tornado, Monte Carlo run and break-even caseload of a saved scenario."""
+def get_analysis(
+    session: Session, scenario_id: int, model: str | None = None
+) -> Analysis | ContractAnalysis | None:
+    """Return the tornado, Monte Carlo run and break-even caseload of a saved scenario (method
+    2: both tornados and the spread with the terms fixed)."""
     record = get_scenario(session, scenario_id)
     if record is None:
         return None
     scenario = engine.parse_scenario(record.inputs)
     chosen = model if model in engine.PAYMENT_MODELS else scenario.payment_model
+    if isinstance(scenario, contract.ContractScenario):
+        return build_contract_analysis(record, scenario, chosen)
     evaluation = engine.evaluate(scenario, chosen)
     swings, risk = analyse(scenario, chosen)
     charts = make_charts(
@@ -367,21 +456,82 @@ def get_analysis(session: Session, scenario_id: int, model: str | None = None) -
     )
 
 
-def _parsed(data: Mapping[str, Any]) -> engine.Scenario:
+def _parsed(data: Mapping[str, Any]) -> engine.AnyScenario:
     """Parse the inputs with the engine's schema, refusing any the engine cannot compute."""
     return _evaluated(data)[0]
 
 
-def _evaluated(data: Mapping[str, Any]) -> tuple[engine.Scenario, engine.Comparison]:
+def _evaluated(
+    data: Mapping[str, Any],
+) -> tuple[engine.AnyScenario, engine.Comparison | contract.ContractComparison]:
     scenario = engine.parse_scenario(data)
     try:
+        if isinstance(scenario, contract.ContractScenario):
+            return scenario, contract.compare(scenario)
         return scenario, engine.compare(scenario)
     except DecimalException:
         # Legal but astronomically large numbers overflow Decimal's exponent range.
         raise engine.ScenarioError(["scenario: a number is too large to compute with"]) from None
 
 
-def _columns(scenario: engine.Scenario) -> dict[str, Any]:
+def _exported_organization(session: Session, data: bytes) -> int | None:
+    """Find the organization an exported file names in its header comment, if it still exists."""
+    found = EXPORTED_ORGANIZATION.search(data.decode("utf-8"))
+    if found is None:
+        return None
+    return session.scalar(
+        select(Organization.id).where(
+            Organization.name == found.group(1).strip(), Organization.deleted_at.is_(None)
+        )
+    )
+
+
+def _refuse_taken_name(session: Session, name: str, scenario_id: int | None = None) -> None:
+    if _name_taken(session, name, scenario_id):
+        raise engine.ScenarioError(
+            [f"name: another scenario is already called “{name}”; choose a name of its own"]
+        )
+
+
+def _name_taken(session: Session, name: str, scenario_id: int | None = None) -> bool:
+    query = select(Scenario.id).where(Scenario.name == name, Scenario.deleted_at.is_(None))
+    if scenario_id is not None:
+        query = query.where(Scenario.id != scenario_id)
+    return session.scalar(query.limit(1)) is not None
+
+
+def _copy_name(session: Session, name: str) -> str:
+    return _free_name(session, name + COPY_SUFFIX)
+
+
+def _free_name(session: Session, name: str) -> str:
+    """Return `name`, or `name` numbered (“… 2”, “… 3”) when a scenario already has it."""
+    if not _name_taken(session, name):
+        return name
+    stem, number = (name[:-1], 2) if name.endswith(")") else (name, 2)
+    while True:
+        candidate = f"{stem} {number})" if name.endswith(")") else f"{stem} {number}"
+        if not _name_taken(session, candidate):
+            return candidate
+        number += 1
+
+
+def _preset(item: EvidenceItem) -> SavingsPreset:
+    preset = item.savings_preset or {}
+    basis = preset["basis"]
+    low, mode, high = (Decimal(str(end)) for end in preset["triangle"])
+    return SavingsPreset(
+        key=item.key,
+        label=item.study,
+        basis=basis,
+        amount=Decimal(str(preset[PRESET_AMOUNT[basis]])),
+        lag_months=int(preset["lag_months"]),
+        duration_months=int(preset["duration_months"]),
+        triangle=(low, mode, high),
+    )
+
+
+def _columns(scenario: engine.AnyScenario) -> dict[str, Any]:
     return {
         "name": scenario.name,
         "method_version": scenario.method,
@@ -391,17 +541,25 @@ def _columns(scenario: engine.Scenario) -> dict[str, Any]:
 
 
 def _line(record: Scenario) -> ScenarioLine:
+    pmpm = net = None
     try:
-        result = engine.evaluate(engine.parse_scenario(record.inputs)).result
+        scenario = engine.parse_scenario(record.inputs)
+        if isinstance(scenario, contract.ContractScenario):
+            term = contract.evaluate(scenario).result
+            pmpm, net = term.level_pmpm, term.pv_provider_net
+        else:
+            result = engine.evaluate(scenario).result
+            pmpm, net = result.proposed_pmpm, result.provider_net
     except engine.ScenarioError:
-        result = None
+        pass
     return ScenarioLine(
         id=record.id,
         name=record.name,
+        method=record.method_version,
         payment_model=str(record.payment_model),
         focus_payer=str(record.inputs.get("focus_payer", "")),
-        proposed_pmpm=result.proposed_pmpm if result else None,
-        provider_net=result.provider_net if result else None,
+        proposed_pmpm=pmpm,
+        provider_net=net,
         owner=record.owner.name if record.owner else "—",
         updated_at=record.updated_at,
     )

@@ -5,10 +5,11 @@ from flask_login import current_user
 
 from workbench.documents.environment import money, number, percent, ratio
 from workbench.documents.labels import MODEL_LABELS, SHORT_MODEL_LABELS
-from workbench.engine import METHOD_VERSION
+from workbench.engine.contract import METHOD
 from workbench.extensions import db
 from workbench.models.enums import ADMINISTER, REVIEW
 from workbench.services.unit_of_work import finish
+from workbench.web.formats import per_dollar
 
 # (endpoint, label, permission needed to see the link); every view checks again on the server.
 NAV_LINKS = (
@@ -49,7 +50,9 @@ def register_blueprints(app: Flask) -> None:
         api,
     ):
         app.register_blueprint(module.blueprint)
-    app.jinja_env.filters.update(money=money, ratio=ratio, percent=percent, number=number)
+    app.jinja_env.filters.update(
+        money=money, ratio=ratio, percent=percent, number=number, per_dollar=per_dollar
+    )
     app.context_processor(page_globals)
     app.after_request(finish_unit_of_work)
 
@@ -76,7 +79,7 @@ def page_globals() -> dict:
 
     return {
         "nav_links": nav_links,
-        "method_version": METHOD_VERSION,
+        "method_version": METHOD,
         "model_labels": MODEL_LABELS,
         "short_model_labels": SHORT_MODEL_LABELS,
     }

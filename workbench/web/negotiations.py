@@ -11,6 +11,7 @@ from workbench.services.negotiations import (
     NegotiationPage,
     create_negotiation,
     get_negotiation_page,
+    get_offer_meaning,
     list_negotiations,
     list_payers,
     record_meeting,
@@ -127,6 +128,18 @@ def new_offer(negotiation_id: int):
     return _add_to_log(page, "offer_form", form, record_offer, "Offer recorded.", "offers")
 
 
+@blueprint.post("/<int:negotiation_id>/offers/preview")
+@permission_required(EDIT)
+def offer_preview(negotiation_id: int) -> str:
+    """Say what the offer as typed means for both sides, before it is recorded (htmx)."""
+    page = _page(negotiation_id)
+    form = OfferForm(page.scenarios, prefix="offer")
+    meaning = get_offer_meaning(
+        db.session, form.scenario_id.data, form.pmpm.data, form.payment_model.data
+    )
+    return render_template("negotiations/_offer_meaning.html", meaning=meaning, preview=True)
+
+
 @blueprint.post("/<int:negotiation_id>/offers/<int:offer_id>/response")
 @permission_required(EDIT)
 def offer_response(negotiation_id: int, offer_id: int):
@@ -185,6 +198,12 @@ def _show_page(
         status_form=status_form,
         meeting_form=meeting_form or MeetingForm(page.profiles, formdata=None, prefix="meeting"),
         offer_form=offer_form,
+        offer_meaning=get_offer_meaning(
+            db.session,
+            offer_form.scenario_id.data,
+            offer_form.pmpm.data,
+            offer_form.payment_model.data,
+        ),
         response_forms=response_forms,
         conflict=conflict,
     )

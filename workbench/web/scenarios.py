@@ -5,6 +5,7 @@ from flask import (
     Response,
     abort,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -24,15 +25,18 @@ from workbench.services.claims_sizings import (
     latest_claims_offer,
     use_claims_sizing,
 )
+from workbench.services.contract_analysis import ContractAnalysis
 from workbench.services.scenarios import (
     Editor,
     create_copy,
     create_scenario,
     create_scenario_from_text,
+    create_upgraded_scenario,
     delete_scenario,
     get_analysis,
     get_editor,
     get_organization_payer,
+    get_savings_preset,
     get_scenario_yaml,
     list_scenarios,
     preview_scenario,
@@ -44,12 +48,15 @@ from workbench.web.forms.scenarios import (
     RowAction,
     ScenarioForm,
     ScenarioImportForm,
+    apply_preset,
     apply_row_action,
+    focus_after,
     form_data,
     form_state,
     place_messages,
     row_action,
     scenario_mapping,
+    touched_inputs,
 )
 from workbench.web.security import permission_required
 
@@ -125,8 +132,15 @@ def preview() -> str:
     """Recalculate the figures for the inputs as typed; nothing is saved (htmx, as you type)."""
     form = ScenarioForm()
     result = preview_scenario(scenario_mapping(form))
-    messages = place_messages(form, result.errors, result.warnings)
-    return render_template("scenarios/_preview.html", form=form, preview=result, messages=messages)
+    touched = touched_inputs(request.form.get("touched"))
+    messages = place_messages(form, result.errors, result.warnings, touched)
+    response = make_response(
+        render_template("scenarios/_preview.html", form=form, preview=result, messages=messages)
+    )
+    if result.errors:
+        # Keep the last good figures on the page, greyed; only the problems and help change.
+        response.headers["HX-Reswap"] = "none"
+    return response
 
 
 @blueprint.post("/<int:scenario_id>/duplicate")
@@ -136,6 +150,21 @@ def duplicate(scenario_id: int):
     copy = create_copy(db.session, scenario_id, current_user)
     flash(f"Saved a copy as “{copy.name}”.", "info")
     return redirect(url_for("scenarios.show", scenario_id=copy.id))
+
+
+@blueprint.post("/<int:scenario_id>/upgrade")
+@permission_required(EDIT)
+def upgrade(scenario_id: int):
+    """Save a method-1 scenario again as a new method-2 one and say which figures changed."""
+    try:
+        record, changes = create_upgraded_scenario(db.session, scenario_id, current_user)
+    except WorkbenchError as error:
+        flash(error.message, "error")
+        return redirect(url_for("scenarios.show", scenario_id=scenario_id))
+    flash(f"Saved “{record.name}”, the method-2 scenario; the original is unchanged.", "info")
+    for change in changes:
+        flash(change, "change")
+    return redirect(url_for("scenarios.show", scenario_id=record.id))
 
 
 @blueprint.post("/<int:scenario_id>/delete")
@@ -167,7 +196,8 @@ def export(scenario_id: int) -> Response:
 def analysis(scenario_id: int) -> str:
     """Show what moves the figures (tornado), their spread (Monte Carlo) and the break-even."""
     result = get_analysis(db.session, scenario_id, request.args.get("model")) or abort(404)
-    return render_template("scenarios/analysis.html", analysis=result)
+    template = "analysis_contract" if isinstance(result, ContractAnalysis) else "analysis"
+    return render_template(f"scenarios/{template}.html", analysis=result)
 
 
 def _submit(scenario_id: int | None):
@@ -179,14 +209,23 @@ def _submit(scenario_id: int | None):
         if offer is None:
             abort(404)
         return _changed_rows_page(scenario_id, _with_claims(form_state(form), offer), offer)
+    if verb == "use_preset":
+        preset = get_savings_preset(db.session, request.form.get("savings_preset", ""))
+        if preset is None:
+            abort(404)
+        return _changed_rows_page(scenario_id, apply_preset(form_state(form), preset))
     action = row_action(request.form.get("action"))
     if action is not None:
         payer = None
-        if action.verb == "add_organization_payer":
-            chosen = request.form.get("fill_organization", "")
+        if action.verb in ("add_organization_payer", "use_organization"):
+            # The organization picked to fill a new row, or the one the scenario is for.
+            field = (
+                "fill_organization" if action.verb == "add_organization_payer" else "organization"
+            )
+            chosen = request.form.get(field, "")
             payer = get_organization_payer(db.session, int(chosen)) if chosen.isdigit() else None
         data = apply_row_action(form_state(form), action, payer)
-        return _changed_rows_page(scenario_id, data)
+        return _changed_rows_page(scenario_id, data, focus=focus_after(action, data))
     mapping = scenario_mapping(form)
     try:
         record = _save(scenario_id, form, mapping)
@@ -221,11 +260,14 @@ def _save(scenario_id: int | None, form: ScenarioForm, mapping: dict):
 
 
 def _changed_rows_page(
-    scenario_id: int | None, data: dict, claims_used: ClaimsOffer | None = None
+    scenario_id: int | None,
+    data: dict,
+    claims_used: ClaimsOffer | None = None,
+    focus: str | None = None,
 ) -> str:
     form = ScenarioForm(formdata=None, data=data)
     editor = get_editor(db.session, scenario_id, scenario_mapping(form)) or abort(404)
-    return _editor_page(form, editor, claims_used=claims_used)
+    return _editor_page(form, editor, claims_used=claims_used, focus=focus)
 
 
 def _posted_page(
@@ -249,9 +291,14 @@ def _editor_page(
     conflict: str | None = None,
     errors: list[str] | None = None,
     claims_used: ClaimsOffer | None = None,
+    focus: str | None = None,
 ) -> str:
     form.offer_organizations(editor.organizations)
-    messages = place_messages(form, errors or editor.preview.errors, editor.preview.warnings)
+    # A refused save shows every problem; a page opened or re-rendered, those of touched inputs.
+    touched = None if errors else touched_inputs(request.form.get("touched"))
+    messages = place_messages(
+        form, errors or editor.preview.errors, editor.preview.warnings, touched
+    )
     if claims_used is None:
         # A row change or a refused save keeps the claims figures filled in before it.
         kept = request.form.get("claims_sizing", "")
@@ -267,6 +314,9 @@ def _editor_page(
         preview=editor.preview,
         messages=messages,
         conflict=conflict,
+        touched=request.form.get("touched", ""),
+        focus=focus,
+        not_saved=bool(errors or conflict),
     )
 
 

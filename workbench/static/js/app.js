@@ -69,3 +69,22 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     event.detail.isError = false;
   }
 });
+
+// The scenario page shows an input's error only once the person has changed it (or saved):
+// the names of the inputs changed so far travel with every recalculation in a hidden field.
+document.addEventListener("input", (event) => {
+  const form = event.target.form;
+  const touched = form && form.querySelector("input[data-touched]");
+  if (!touched || !event.target.name) return;
+  const names = new Set(touched.value.split(" ").filter(Boolean));
+  names.add(event.target.name);
+  touched.value = Array.from(names).join(" ");
+});
+
+// An input that fills other inputs when changed (data-fills) posts on its own; keep its typing
+// from also starting a recalculation of the form around it, which would race the fill.
+document.addEventListener("htmx:load", (event) => {
+  event.detail.elt.querySelectorAll("[data-fills]").forEach((input) => {
+    input.addEventListener("input", (inner) => inner.stopPropagation());
+  });
+});

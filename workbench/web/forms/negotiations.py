@@ -115,7 +115,8 @@ class OfferForm(WorkbenchForm):
     scenario_id = SelectField(
         "Scenario behind it",
         coerce=optional_int,
-        description="Our offers only: the scenario whose figures the ask comes from.",
+        description="The scenario the offer was priced from (for their counteroffer: ours, "
+        "to see what it means for both sides).",
     )
     notes = TextAreaField("Notes", validators=[Length(max=10000)])
 
