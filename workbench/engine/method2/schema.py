@@ -59,6 +59,9 @@ class TimedSavings(_Section):
     cohort_cost_multiplier: Positive = ONE
     lag_months: Annotated[int, WholeRange(0, 36)] = 0
     duration_months: Annotated[int, WholeRange(1, 60)] = 12
+    # The evidence item the amount was taken from (its key in the library); documents cite it
+    # beside the payer's break-even savings. The engine only carries it.
+    source: Annotated[str | None, Field(min_length=1, max_length=64)] = None
 
     @model_validator(mode="before")
     @classmethod
