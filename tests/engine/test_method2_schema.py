@@ -88,6 +88,10 @@ BAD_INPUTS = [
         {"uncertainty": {"savings.amount": ["a", 2, 3]}},
         "uncertainty.savings.amount[0]: must be a number",
     ),
+    (
+        {"integration_model": "pcmh"},
+        "integration_model: 'pcmh' is not one of cocm, pcbh, hybrid, reverse_integration",
+    ),
     ({"savings.source": ""}, "savings.source: must not be empty"),
     ({"method": 3}, "method: 3 is not one of the methods this engine knows (1, 2)"),
     ({"payments_model": "ffs"}, "payments_model: unknown field"),
@@ -148,11 +152,14 @@ def test_defaults_follow_section_1() -> None:
     assert scenario.terms.shared_savings_rate == 0
     assert scenario.uncertainty == {}
     assert scenario.savings.source is None
+    assert scenario.integration_model == "cocm"
 
 
 def test_the_savings_name_their_evidence_item_and_nothing_else_changes(variant2) -> None:
     plain = parse_scenario(variant2({}))
-    cited = parse_scenario(variant2({"savings.source": "impact_2002"}))
+    cited = parse_scenario(
+        variant2({"savings.source": "impact_2002", "integration_model": "reverse_integration"})
+    )
 
     assert cited.savings.source == "impact_2002"
     assert evaluate(cited).result == evaluate(plain).result

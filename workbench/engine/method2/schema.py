@@ -29,6 +29,9 @@ from .whole import WholeRange
 
 METHOD = 2
 SAVINGS_BASES = ("per_treated_month", "percent_of_cohort_tcoc")
+# The integration model the program runs (the library's keys): documents describe the program,
+# its codes and its quality measures by it. The engine's arithmetic does not depend on it.
+INTEGRATION_MODELS = ("cocm", "pcbh", "hybrid", "reverse_integration")
 TREND = Range(low=Decimal("-0.1"), high=Decimal("0.3"))
 # Method 1's basis and amount, refused here with the field that replaces them.
 METHOD_1_SAVINGS = {
@@ -124,6 +127,7 @@ class ContractScenario(_Section):
     name: Text
     payment_model: Annotated[str, Choice(PAYMENT_MODELS)]
     focus_payer: Text
+    integration_model: Annotated[str, Choice(INTEGRATION_MODELS)] = "cocm"
     contract: Contract = Field(default_factory=Contract)
     program: Program
     costs: Costs
