@@ -272,11 +272,6 @@ def render_command(
     )
 
     scenario = read_scenario_file(scenario_file)
-    if scenario.method != 1:
-        fail(
-            f"workbench render: {scenario_file} is a method-{scenario.method} scenario; documents "
-            "are rendered from method-1 scenarios (examples/method-1/)"
-        )
     try:
         request = build_document_request(db.session, kind, stakeholders, prepared_by)
         artifact, created = generate_document(db.session, scenario, request)

@@ -27,6 +27,8 @@ STYLE = {
     "axes.titleweight": "bold",
     "axes.titlesize": 10,
     "svg.fonttype": "none",
+    # Names and labels are text, never TeX: "$5 PPO $10" must print as written, not crash.
+    "text.parse_math": False,
     "svg.hashsalt": "workbench",
 }
 
