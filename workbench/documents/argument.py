@@ -81,7 +81,7 @@ def value_first(result: ContractResult) -> bool:
 
 
 def lede(evaluation: ContractEvaluation) -> str:
-    """Open the proposal: the savings case when it repays the payer, else what is not a cost offset."""
+    """Open the proposal: the savings case if it repays the payer, else what is no cost offset."""
     result, payer = evaluation.result, evaluation.result.focus_payer
     if value_first(result):
         return (
@@ -150,14 +150,20 @@ def savings_case(
         )
     else:
         paragraphs.append(_against_source(source, basis, result, numbering))
-    for item in library.evidence:
-        if item.key in numbering and item.stance == "against" and item.savings is not None:
-            if item.savings.basis == basis:
-                paragraphs.append(
-                    f"{item.study} [{numbering[item.key]}] cuts the other way: its interval "
-                    f"runs from {_savings_figure(basis, item.savings.low)} to "
-                    f"{_savings_figure(basis, item.savings.high)}. {item.caution or ''}".strip()
-                )
+    counter = [
+        item
+        for item in library.evidence
+        if item.key in numbering
+        and item.stance == "against"
+        and item.savings is not None
+        and item.savings.basis == basis
+    ]
+    paragraphs += [
+        f"{item.study} [{numbering[item.key]}] cuts the other way: its interval runs from "
+        f"{_savings_figure(basis, item.savings.low)} to "
+        f"{_savings_figure(basis, item.savings.high)}. {item.caution or ''}".strip()
+        for item in counter
+    ]
     return tuple(paragraphs)
 
 

@@ -20,7 +20,8 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 PALETTE = ("#1f5f8b", "#d98c2b", "#5b8c5a", "#8c3b3b", "#6b5b95")
 STYLE = {
-    "font.family": "DejaVu Sans",
+    # Noto CJK (Debian fonts-noto-cjk) covers the glyphs DejaVu lacks: a payer named in Chinese.
+    "font.family": ["DejaVu Sans", "Noto Sans CJK SC"],
     "font.size": 9,
     "axes.spines.top": False,
     "axes.spines.right": False,

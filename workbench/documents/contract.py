@@ -8,7 +8,7 @@ both tornados with the terms fixed. Every figure is the engine's; the sentences 
 `argument`.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from workbench.documents import argument
@@ -58,6 +58,9 @@ MONTE_CARLO_DRAWS = 10_000
 # Measures for people with schizophrenia or bipolar disorder: only for a program that serves them.
 SMI_MEASURES = frozenset({"ssd", "smd", "smc", "saa"})
 SMI_PROGRAMS = frozenset({"reverse_integration"})
+SMI_WORDS = frozenset(
+    {"schizophrenia", "schizophrenia,", "bipolar", "antipsychotic", "antipsychotics"}
+)
 
 
 @dataclass(frozen=True)
@@ -146,10 +149,12 @@ def build_contract_context(
     citations = tuple(
         citation_of(number, library.evidence_item(key)) for key, number in numbering.items()
     )
-    views = tuple(stakeholder_view(p, library, numbering) for p in profiles)
+    views = tuple(_for_program(stakeholder_view(p, library, numbering), scenario) for p in profiles)
     audience = AUDIENCES[request.kind]
     internal = _internal(evaluation, comparison) if audience == INTERNAL else None
-    model = next((m for m in library.integration_models if m.key == scenario.integration_model), None)
+    model = next(
+        (m for m in library.integration_models if m.key == scenario.integration_model), None
+    )
     return ContractDocumentContext(
         meta=_meta(request, scenario, profiles),
         audience=audience,
@@ -277,6 +282,23 @@ def _models(models, chosen: str) -> tuple[ModelRow, ...]:
     )
 
 
+def _for_program(view: StakeholderView, scenario: ContractScenario) -> StakeholderView:
+    """Leave out the metrics for serious mental illness unless the program serves it."""
+    if scenario.integration_model in SMI_PROGRAMS:
+        return view
+
+    def kept(metrics: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(m for m in metrics if not SMI_WORDS & set(m.lower().split()))
+
+    domains = tuple(replace(point, metrics=kept(point.metrics)) for point in view.domains)
+    return replace(
+        view,
+        metrics=kept(view.metrics),
+        domains=domains,
+        top_domains=domains[: len(view.top_domains)],
+    )
+
+
 def _measures(
     library: LibrarySnapshot, views: tuple[StakeholderView, ...], scenario: ContractScenario
 ) -> tuple[MeasureInfo, ...]:
@@ -285,4 +307,3 @@ def _measures(
     if scenario.integration_model in SMI_PROGRAMS:
         return chosen
     return tuple(m for m in chosen if m.key not in SMI_MEASURES)
-

@@ -152,8 +152,7 @@ def _validate_contract_request(request, library: LibrarySnapshot, scenario) -> N
     source = scenario.savings.source
     if source is not None and source not in {item.key for item in library.evidence}:
         raise DocumentError(
-            f"savings.source: {source} is not in the evidence library; "
-            "name an evidence item's key"
+            f"savings.source: {source} is not in the evidence library; name an evidence item's key"
         )
 
 
