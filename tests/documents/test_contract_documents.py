@@ -119,8 +119,9 @@ def test_the_meeting_packet_prepares_us_and_leaves_behind_only_the_payers_figure
     for word in ("walk-away", "provider net", "salary"):
         assert word not in behind
     assert money(zone.walk_away) not in behind.replace(money(zone.proposed), "")
-    # Each leave-behind carries its own footer (its own page numbers are not done yet).
+    # Each leave-behind numbers its own pages and carries its own footer.
     for first in leave_behinds:
+        assert pages[first].endswith("Page 1")
         assert "prepared by Riverside Primary Care for Commercial Plan A" in pages[first]
 
 
@@ -216,9 +217,21 @@ def test_a_draft_says_so_on_every_page_and_an_approved_one_names_who_approved_it
     assert "Approved by Dana Reyes, CFO, on December 4, 2026" in squeeze(approved.text)
 
 
-@pytest.mark.parametrize(
-    "name", ["$5 PPO $10", "青山健康保险", "Blue Valley " + "Health Plan of the Great Plains " * 9]
-)
+# The scenario name carries the payer name too ("... - 2027 renewal"): both stay within 120.
+LONG_NAME = ("Blue Valley Health Plan of the Great Plains and Prairie " * 3)[:104]
+
+
+def test_a_name_too_long_to_print_is_refused_at_entry():
+    from tests.documents.conftest import CONTRACT_EXAMPLES, example
+    from workbench.engine import ScenarioError
+
+    with pytest.raises(ScenarioError) as refused:
+        example(WORKED, CONTRACT_EXAMPLES, **{"Commercial Plan A": "Blue Valley " * 25})
+
+    assert "focus_payer: must be at most 120 characters" in refused.value.errors
+
+
+@pytest.mark.parametrize("name", ["$5 PPO $10", "青山健康保险", LONG_NAME])
 def test_a_hostile_payer_name_prints_as_written(render_contract, name):
     document = render_contract(
         WORKED, "proposal", "commercial_payer", **{"Commercial Plan A": name}
@@ -229,6 +242,10 @@ def test_a_hostile_payer_name_prints_as_written(render_contract, name):
         fonts = {char["fontname"] for page in pdf.pages[:2] for char in page.chars}
     if name.startswith("青"):
         assert any("CJK" in font for font in fonts)
+    if name == LONG_NAME:  # the running heads stay on one line (cut with an ellipsis)
+        with pdfplumber.open(io.BytesIO(document.pdf)) as pdf:
+            head = [w for w in pdf.pages[2].extract_words() if w["bottom"] < 0.95 * 72]
+        assert head and len({round(w["top"]) for w in head}) == 1
     assert document.page_count <= 14
 
 

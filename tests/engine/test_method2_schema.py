@@ -93,6 +93,7 @@ BAD_INPUTS = [
         "integration_model: 'pcmh' is not one of cocm, pcbh, hybrid, reverse_integration",
     ),
     ({"savings.source": ""}, "savings.source: must not be empty"),
+    ({"name": "x" * 121}, "name: must be at most 120 characters"),
     ({"method": 3}, "method: 3 is not one of the methods this engine knows (1, 2)"),
     ({"payments_model": "ffs"}, "payments_model: unknown field"),
 ]

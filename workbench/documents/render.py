@@ -159,7 +159,7 @@ CONTRACT_CHARTS = {
     "proposal": ("term",),
     "executive-summary": ("ask", "margin", "distribution"),
 }
-TERM = "US dollars in the year paid (present values in the tables)"
+TERM = "US dollars, in the year paid"
 ASK_TITLE = "What moves our ask: the level rate solved again"
 ASK_AXIS = "Level rate, US dollars"
 MARGIN_TITLE = "What puts our margin at risk once signed: the rates held"
@@ -184,7 +184,7 @@ def _term_chart(evaluation: ContractEvaluation) -> Chart:
     result = evaluation.result
     years = [f"Year {year.year}" for year in result.years]
     return grouped_bars(
-        f"What {result.focus_payer} pays and saves, year by year",
+        "What the payer pays and saves, year by year",
         [*years, "After the term"],
         [
             Series(
@@ -221,6 +221,7 @@ def _term_distribution_chart(risk: ContractMonteCarlo) -> Chart | None:
         [(float(b.low), float(b.high), b.draws) for b in risk.provider_net_histogram],
         _percentile_markers(risk.provider_net),
         "Provider net over the term, present value, US dollars",
+        "share of simulated terms",
     )
 
 

@@ -17,11 +17,11 @@ from ..schema import (
     PAYMENT_MODELS,
     Billing,
     Costs,
+    Name,
     Payer,
     Positive,
     Program,
     Terms,
-    Text,
     _Section,
     payer_problems,
 )
@@ -64,7 +64,7 @@ class TimedSavings(_Section):
     duration_months: Annotated[int, WholeRange(1, 60)] = 12
     # The evidence item the amount was taken from (its key in the library); documents cite it
     # beside the payer's break-even savings. The engine only carries it.
-    source: Annotated[str | None, Field(min_length=1, max_length=64)] = None
+    source: Name | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -124,9 +124,9 @@ class ContractScenario(_Section):
     """A whole method-2 scenario: method 1's program and payers over a contract term."""
 
     method: Annotated[int, Choice((METHOD,))]
-    name: Text
+    name: Name
     payment_model: Annotated[str, Choice(PAYMENT_MODELS)]
-    focus_payer: Text
+    focus_payer: Name
     integration_model: Annotated[str, Choice(INTEGRATION_MODELS)] = "cocm"
     contract: Contract = Field(default_factory=Contract)
     program: Program
