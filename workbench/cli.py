@@ -356,11 +356,6 @@ def render_command(
     from workbench.services.unit_of_work import unit_of_work
 
     scenario = read_scenario_file(scenario_file)
-    if scenario.method != 1:
-        fail(
-            f"workbench render: {scenario_file} is a method-{scenario.method} scenario; documents "
-            "are rendered from method-1 scenarios (examples/method-1/)"
-        )
     with unit_of_work(db.session) as session:
         request = build_document_request(session, kind, stakeholders, prepared_by)
         artifact, created = generate_document(session, scenario, request)
