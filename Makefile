@@ -7,7 +7,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the tests need: venv for .venv, WeasyPrint's text layout (Pango, HarfBuzz
 # subsetting) and fonts, poppler's pdftotext for PDF checks, and chromium for the browser tests.
 DEBIAN_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-	fonts-dejavu-core poppler-utils chromium
+	fonts-dejavu-core fonts-noto-cjk poppler-utils chromium
 
 .PHONY: install system-packages run test lint format clean vendor wheel-check
 # Front-end assets, vendored into workbench/static/vendor from the npm registry (no CDN).

@@ -1,4 +1,7 @@
-"""Time the worked-example proposal by hand: .venv/bin/python benchmarks/documents.py
+"""Time the worked-example proposals by hand: .venv/bin/python benchmarks/documents.py
+
+The proposal of each method's worked example: method 2 (the contract term, examples/) and
+method 1 (one year, examples/method-1/).
 
 Splits one render into context + Jinja (our code), WeasyPrint layout and PDF writing (WeasyPrint),
 then times the whole render as a request makes it (in the render worker process) and a cached
@@ -19,17 +22,24 @@ from pathlib import Path
 from weasyprint import CSS, HTML
 
 from workbench import create_app
-from workbench.documents.context import DocumentRequest, build_context
+from workbench.documents.context import DocumentRequest
 from workbench.documents.layout import StaticOnlyFetcher
 from workbench.documents.pdf import STATIC_BASE_URL, PdfRequest, render_pdf
-from workbench.documents.render import PRINT_STYLESHEET, make_charts, render_document, render_html
+from workbench.documents.render import PRINT_STYLESHEET, render_document, render_html
 from workbench.engine import scenario_from_text
 from workbench.extensions import db
-from workbench.services.documents import generate_document, get_library_snapshot
+from workbench.services.documents import (
+    document_context,
+    generate_document,
+    get_library_snapshot,
+)
 from workbench.services.setup import initialise
 
 ROOT = Path(__file__).resolve().parents[1]
-SCENARIO = ROOT / "examples" / "method-1" / "worked-example.yaml"
+SCENARIOS = (
+    ("method 2", ROOT / "examples" / "worked-example.yaml"),
+    ("method 1", ROOT / "examples" / "method-1" / "worked-example.yaml"),
+)
 REQUEST = DocumentRequest("proposal", ("commercial_payer",), "Riverside Primary Care", date.today())
 RUNS = 7
 
@@ -81,16 +91,18 @@ def main() -> None:
         app = create_app({"INSTANCE_PATH": folder, "SECRET_KEY": "benchmark"})
         with app.app_context():
             initialise(ROOT / "stakeholder_profiles")
-            report(measure(db.session))
+            for label, path in SCENARIOS:
+                print(f"\nThe worked example's proposal, {label} ({path.relative_to(ROOT)})")
+                report(measure(db.session, path))
             db.engine.dispose()
 
 
-def measure(session) -> Timings:
-    """Time each stage of the worked-example proposal."""
-    scenario = scenario_from_text(SCENARIO.read_text(encoding="utf-8"))
+def measure(session, path: Path) -> Timings:
+    """Time each stage of a scenario's proposal."""
+    scenario = scenario_from_text(path.read_text(encoding="utf-8"))
     library = get_library_snapshot(session)
     css = PRINT_STYLESHEET.read_text(encoding="utf-8")
-    context_ms, context = timed(lambda: build_context(REQUEST, scenario, library, make_charts))
+    context_ms, context = timed(lambda: document_context(REQUEST, scenario, library))
     jinja_ms, html = timed(lambda: render_html(context))
     layout_ms, document = timed(lambda: lay_out(html, css))
     write_ms, pdf = timed(document.write_pdf)
@@ -98,7 +110,7 @@ def measure(session) -> Timings:
     render_pdf(request)  # start the worker: a running site has it started already
     worker_ms, _ = timed(lambda: render_pdf(request))
     whole_ms, rendered = timed(
-        lambda: render_document(build_context(REQUEST, scenario, library, make_charts))
+        lambda: render_document(document_context(REQUEST, scenario, library))
     )
     generate_document(session, scenario, REQUEST)
     session.commit()

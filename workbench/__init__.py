@@ -87,7 +87,7 @@ def request_too_large(app: "Flask") -> Any:
     """A 413 that names the limit: uploads carry two claims files of WORKBENCH_CLAIMS_MAX_BYTES."""
     from werkzeug.exceptions import RequestEntityTooLarge
 
-    from workbench.services.claims_sizings import size_text
+    from workbench.services.claims_uploads import size_text
 
     limit = app.config.get("MAX_CONTENT_LENGTH")
     if not limit:

@@ -17,7 +17,7 @@ import click
 
 from workbench import create_app
 from workbench.errors import WorkbenchError
-from workbench.vocabulary import PaymentModel, Role
+from workbench.vocabulary import DocumentKind, PaymentModel, Role
 
 USAGE_ERROR = 2
 # Flask's and Flask-Migrate's commands, found in the app when one of them is run.
@@ -27,7 +27,6 @@ FLASK_COMMANDS = {
     "shell": "Run a shell in the app context.",
 }
 TORNADO_OUTPUT_CHOICES = ("provider_net", "proposed_pmpm")
-DOCUMENT_KINDS = ("proposal", "brief", "executive-summary", "meeting-packet")
 
 
 def with_app(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -328,7 +327,9 @@ def upgrade_scenario(scenario) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="The scenario file (YAML or JSON).",
 )
-@click.option("--document", "kind", required=True, help=f"One of {', '.join(DOCUMENT_KINDS)}.")
+@click.option(
+    "--document", "kind", required=True, help=f"One of {', '.join(DocumentKind.slugs())}."
+)
 @click.option(
     "--stakeholder", "stakeholders", multiple=True, help="A profile key; repeat for several."
 )
@@ -355,11 +356,6 @@ def render_command(
     from workbench.services.unit_of_work import unit_of_work
 
     scenario = read_scenario_file(scenario_file)
-    if scenario.method != 1:
-        fail(
-            f"workbench render: {scenario_file} is a method-{scenario.method} scenario; documents "
-            "are rendered from method-1 scenarios (examples/method-1/)"
-        )
     with unit_of_work(db.session) as session:
         request = build_document_request(session, kind, stakeholders, prepared_by)
         artifact, created = generate_document(session, scenario, request)

@@ -47,6 +47,36 @@ class PaymentModel(Labelled):
     )
 
 
+class DocumentKind(Labelled):
+    PROPOSAL = "proposal", "Proposal to a payer (8-15 pages)"
+    BRIEF = "brief", "Stakeholder brief (2-4 pages)"
+    EXECUTIVE_SUMMARY = "executive_summary", "Executive summary (internal, 1-2 pages)"
+    MEETING_PACKET = (
+        "meeting_packet",
+        "Meeting packet (agenda, talking points, leave-behind briefs)",
+    )
+
+    @property
+    def slug(self) -> str:
+        """The name a person types (`--document executive-summary`) and a form posts."""
+        return self.value.replace("_", "-")
+
+    @property
+    def needs_stakeholder(self) -> bool:
+        """Say whether the document is written for a stakeholder, who must be named."""
+        return self in (DocumentKind.BRIEF, DocumentKind.MEETING_PACKET)
+
+    @classmethod
+    def slugs(cls) -> tuple[str, ...]:
+        """Return every kind's slug, in order (the command line's and the form's choices)."""
+        return tuple(kind.slug for kind in cls)
+
+    @classmethod
+    def from_slug(cls, slug: str) -> "DocumentKind | None":
+        """Return the kind a slug names, or None."""
+        return next((kind for kind in cls if kind.slug == slug), None)
+
+
 class Role(Labelled):
     ADMIN = "admin", "Administrator: accounts, settings and the audit log"
     LEAD = "lead", "Contracting lead: edits organizations, scenarios, documents, negotiations"

@@ -8,13 +8,14 @@ import pytest
 from pypdf import PdfReader
 
 from tests.conftest import fill_template, make_app
-from workbench.documents.context import DocumentRequest, build_context
-from workbench.documents.render import make_charts, render_document, render_html
+from workbench.documents.context import DocumentRequest
+from workbench.documents.render import render_document, render_html
 from workbench.engine import scenario_from_text
 from workbench.extensions import db
-from workbench.services.documents import get_library_snapshot
+from workbench.services.documents import document_context, get_library_snapshot
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "method-1"
+CONTRACT_EXAMPLES = EXAMPLES.parent
 ISSUED = date(2026, 11, 23)
 
 
@@ -32,22 +33,22 @@ def library_snapshot(tmp_path_factory):
     return snapshot
 
 
-def example(name: str, **replacements: str):
-    text = (EXAMPLES / name).read_text()
+def example(name: str, folder: Path = EXAMPLES, **replacements: str):
+    text = (folder / name).read_text()
     for old, new in replacements.items():
         text = text.replace(old, new)
     return scenario_from_text(text)
 
 
-def request_for(kind: str, *stakeholders: str) -> DocumentRequest:
-    return DocumentRequest(kind, stakeholders, "Riverside Primary Care", ISSUED)
+def request_for(kind: str, *stakeholders: str, approval: str | None = None) -> DocumentRequest:
+    return DocumentRequest(kind, stakeholders, "Riverside Primary Care", ISSUED, approval=approval)
 
 
 class Rendered:
     """A document rendered from a scenario: its context, HTML, PDF and extracted text."""
 
     def __init__(self, library, scenario, request):
-        self.context = build_context(request, scenario, library, make_charts)
+        self.context = document_context(request, scenario, library)
         self.html = render_html(self.context)
         rendered = render_document(self.context)
         self.pdf, self.page_count = rendered.pdf, rendered.page_count
@@ -64,6 +65,21 @@ def render(library_snapshot):
         key = (scenario_name, kind, stakeholders, tuple(sorted(replacements.items())))
         if key not in cache:
             scenario = example(scenario_name, **replacements)
+            cache[key] = Rendered(library_snapshot, scenario, request_for(kind, *stakeholders))
+        return cache[key]
+
+    return rendered
+
+
+@pytest.fixture(scope="session")
+def render_contract(library_snapshot):
+    """Render a document from a method-2 example once per session for each distinct request."""
+    cache: dict = {}
+
+    def rendered(scenario_name: str, kind: str, *stakeholders: str, **replacements: str):
+        key = (scenario_name, kind, stakeholders, tuple(sorted(replacements.items())))
+        if key not in cache:
+            scenario = example(scenario_name, CONTRACT_EXAMPLES, **replacements)
             cache[key] = Rendered(library_snapshot, scenario, request_for(kind, *stakeholders))
         return cache[key]
 

@@ -4,6 +4,7 @@ import hashlib
 import re
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from tests.documents.conftest import EXAMPLES, example
@@ -137,12 +138,19 @@ def test_render_command_writes_the_pdf_and_refuses_unknown_names(app, library, r
     assert unknown_person.exit_code == 2
     assert "commercial_payer" in unknown_person.stderr
 
-    method_2 = str(EXAMPLES.parent / "worked-example.yaml")
-    refused = runner.invoke(
-        cli, ["render", "--scenario", method_2, "--document", "proposal", "--out", str(out)]
+    payer = ["--stakeholder", "commercial_payer"]
+    method_2 = ["render", "--scenario", str(EXAMPLES.parent / "worked-example.yaml")]
+    unnamed = runner.invoke(cli, [*method_2, "--document", "brief", "--out", str(out), *payer])
+    assert unnamed.exit_code == 2
+    assert "name our organization first" in unnamed.stderr
+
+    named = runner.invoke(
+        cli,
+        [*method_2, "--document", "brief", "--out", str(out), "--prepared-by", "Riverside", *payer],
     )
-    assert refused.exit_code == 2
-    assert "is a method-2 scenario; documents are rendered from method-1" in refused.stderr
+    assert named.exit_code == 0, named.stderr
+    text = " ".join(PdfReader(out).pages[0].extract_text().split())
+    assert "Brief for Commercial Plan A" in text and "rate method 2" in text
 
 
 def test_a_render_past_its_limits_fails_cleanly_on_the_command_line(

@@ -135,7 +135,8 @@ def test_two_stakeholder_briefs_differ_in_domains_evidence_and_ask(render):
     assert squeeze(payer_view.ask_in_their_terms)[:60] in squeeze(payer.text)
     assert squeeze(employer_view.ask_in_their_terms)[:60] in squeeze(employer.text)
     assert squeeze(employer_view.ask_in_their_terms)[:60] not in squeeze(payer.text)
-    assert 2 <= payer.page_count <= 4 and 2 <= employer.page_count <= 4
+    # The profiles answer more objections since their check against the sources: up to 5 pages.
+    assert 2 <= payer.page_count <= 5 and 2 <= employer.page_count <= 5
 
 
 @pytest.mark.parametrize("kind", ["brief", "proposal"])

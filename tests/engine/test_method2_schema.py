@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 
 from workbench.engine import ScenarioError, parse_scenario, scenario_from_text
-from workbench.engine.contract import ContractScenario
+from workbench.engine.contract import ContractScenario, evaluate
+from workbench.engine.inputs import numeric_inputs
 
 MINIMAL = """
 method: 2
@@ -87,7 +88,12 @@ BAD_INPUTS = [
         {"uncertainty": {"savings.amount": ["a", 2, 3]}},
         "uncertainty.savings.amount[0]: must be a number",
     ),
+    (
+        {"integration_model": "pcmh"},
+        "integration_model: 'pcmh' is not one of cocm, pcbh, hybrid, reverse_integration",
+    ),
     ({"savings.source": ""}, "savings.source: must not be empty"),
+    ({"name": "x" * 121}, "name: must be at most 120 characters"),
     ({"method": 3}, "method: 3 is not one of the methods this engine knows (1, 2)"),
     ({"payments_model": "ffs"}, "payments_model: unknown field"),
 ]
@@ -146,6 +152,19 @@ def test_defaults_follow_section_1() -> None:
     assert scenario.terms.cost_cv == Decimal("1.7")
     assert scenario.terms.shared_savings_rate == 0
     assert scenario.uncertainty == {}
+    assert scenario.savings.source is None
+    assert scenario.integration_model == "cocm"
+
+
+def test_the_savings_name_their_evidence_item_and_nothing_else_changes(variant2) -> None:
+    plain = parse_scenario(variant2({}))
+    cited = parse_scenario(
+        variant2({"savings.source": "impact_2002", "integration_model": "reverse_integration"})
+    )
+
+    assert cited.savings.source == "impact_2002"
+    assert evaluate(cited).result == evaluate(plain).result
+    assert "savings.source" not in numeric_inputs(cited)
 
 
 def test_savings_may_be_negative_and_triangles_may_reach_below_zero(variant2) -> None:

@@ -19,13 +19,16 @@ if TYPE_CHECKING:  # matplotlib is imported by the first chart drawn, not by eve
 
 PALETTE = ("#1f5f8b", "#d98c2b", "#5b8c5a", "#8c3b3b", "#6b5b95")
 STYLE = {
-    "font.family": "DejaVu Sans",
+    # Noto CJK (Debian fonts-noto-cjk) covers the glyphs DejaVu lacks: a payer named in Chinese.
+    "font.family": ["DejaVu Sans", "Noto Sans CJK SC"],
     "font.size": 9,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.titleweight": "bold",
     "axes.titlesize": 10,
     "svg.fonttype": "none",
+    # Names and labels are text, never TeX: "$5 PPO $10" must print as written, not crash.
+    "text.parse_math": False,
     "svg.hashsalt": "workbench",
 }
 
@@ -138,15 +141,21 @@ def tornado(
 
 
 def distribution(
-    title: str, bins: Sequence[tuple[float, float, int]], markers: dict[str, float], x_label: str
+    title: str,
+    bins: Sequence[tuple[float, float, int]],
+    markers: dict[str, float],
+    x_label: str,
+    y_label_share: str = "share of simulated years",
 ) -> Chart:
     """A histogram of simulated outcomes, from (low, high, count) bins, with marked values.
 
     The markers' names and values go in the legend: percentiles close together would overlap
     as labels on the plot.
     """
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     with _figure(2.9) as (figure, axes):
-        figure.subplots_adjust(left=0.05, right=0.98, top=0.88, bottom=0.2)
+        figure.subplots_adjust(left=0.09, right=0.98, top=0.88, bottom=0.2)
         lows = [low for low, _, _ in bins]
         widths = [high - low for low, high, _ in bins]
         axes.bar(lows, [count for _, _, count in bins], widths, align="edge", color=PALETTE[0])
@@ -159,9 +168,13 @@ def distribution(
                 label=f"{label} {axis.func(value)}",
             )
         axes.xaxis.set_major_formatter(axis)
-        axes.set_xlabel(x_label)
-        axes.set_yticks([])
-        axes.set_ylabel("share of simulated years")
+        axes.xaxis.set_major_locator(MaxNLocator(7))
+        # The axis spans the data, not matplotlib's padding past the outermost bins.
+        axes.set_xlim(min(lows), max(high for _, high, _ in bins))
+        total = sum(count for _, _, count in bins) or 1
+        axes.yaxis.set_major_locator(MaxNLocator(4))
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v / total:.0%}"))
+        axes.set_ylabel(y_label_share)
         axes.legend(frameon=False, loc="upper right")
         _title(figure, title)
         return Chart(title, _svg(figure))

@@ -33,13 +33,14 @@ from workbench.engine import (
     evaluate,
 )
 from workbench.engine.explain import Step, explain
+from workbench.vocabulary import DocumentKind
 
 TEMPLATE_VERSION = "2026.11.1"
 TOP_DOMAINS = 4
 # Drawing a chart costs more than the engine's whole evaluation: draw only what a kind prints.
 CHARTS_BY_KIND = {
     "proposal": ("models", "tornado", "payers", "distribution"),
-    "executive-summary": ("models",),
+    DocumentKind.EXECUTIVE_SUMMARY.slug: ("models",),
 }
 # Who a document is from when no name was given and no organization of our own is recorded.
 UNNAMED_PROVIDER = "The provider organization"
@@ -59,6 +60,8 @@ class Meta:
     confidentiality: str
     subject: str
     keywords: tuple[str, ...]
+    # Who approved it and when ("Dana Reyes, CFO, on December 4, 2026"); None prints DRAFT.
+    approval: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class Citation:
     year: int | None
     stance: str
     note: str | None  # the library's caution for our own negotiators, not for the payer
+    design: str | None = None  # the study design: only outcome studies get a "mixed result" tag
 
 
 @dataclass(frozen=True)
@@ -198,6 +202,7 @@ class DocumentRequest:
     issued: date
     version: str = "1"
     own_organization: OwnOrganization | None = None
+    approval: str | None = None
 
 
 def build_context(
@@ -208,8 +213,8 @@ def build_context(
     comparison = compare(scenario)
     swings, risk = analyse(scenario, scenario.payment_model)
     profiles = tuple(library.profile(key) for key in request.stakeholders)
-    numbering = _number_citations(profiles, library)
-    stakeholders = tuple(_stakeholder_view(p, library, numbering) for p in profiles)
+    numbering = number_citations(profiles, library)
+    stakeholders = tuple(stakeholder_view(p, library, numbering) for p in profiles)
     return DocumentContext(
         meta=_meta(request, scenario, profiles),
         scenario=scenario,
@@ -223,9 +228,9 @@ def build_context(
         risk=risk,
         stakeholders=stakeholders,
         citations=tuple(
-            _citation(number, library.evidence_item(key)) for key, number in numbering.items()
+            citation_of(number, library.evidence_item(key)) for key, number in numbering.items()
         ),
-        measures=_measures(library, stakeholders),
+        measures=choose_measures(library, stakeholders),
         integration_model=next((m for m in library.integration_models if m.key == "cocm"), None),
         timeline=narrative.timeline(scenario),
         summary=narrative.proposal_summary(evaluation),
@@ -242,11 +247,11 @@ def _meta(request: DocumentRequest, scenario: Scenario, profiles: tuple[ProfileI
     titles = {
         "proposal": f"Proposal to {scenario.focus_payer}",
         "brief": f"Brief for {profiles[0].name if profiles else scenario.focus_payer}",
-        "executive-summary": f"Executive summary: {scenario.name}",
-        "meeting-packet": f"Meeting packet: {scenario.focus_payer}",
+        DocumentKind.EXECUTIVE_SUMMARY.slug: f"Executive summary: {scenario.name}",
+        DocumentKind.MEETING_PACKET.slug: f"Meeting packet: {scenario.focus_payer}",
     }
-    provider, contact = _provider(request)
-    internal = request.kind == "executive-summary"
+    provider, contact = provider_of(request)
+    internal = request.kind == DocumentKind.EXECUTIVE_SUMMARY.slug
     mark = (
         f"Internal and confidential: not for distribution outside {provider or 'the organization'}"
         if internal
@@ -273,7 +278,7 @@ def _meta(request: DocumentRequest, scenario: Scenario, profiles: tuple[ProfileI
     )
 
 
-def _provider(request: DocumentRequest) -> tuple[str | None, str | None]:
+def provider_of(request: DocumentRequest) -> tuple[str | None, str | None]:
     """Who the document is from, and their contact: the name given, else our own organization.
 
     Our organization's contact is printed only when the document is from our organization.
@@ -285,15 +290,16 @@ def _provider(request: DocumentRequest) -> tuple[str | None, str | None]:
     return name, contact
 
 
-def _number_citations(
-    profiles: tuple[ProfileInfo, ...], library: LibrarySnapshot
+def number_citations(
+    profiles: tuple[ProfileInfo, ...], library: LibrarySnapshot, extra: tuple[str, ...] = ()
 ) -> dict[str, int]:
     """Number the evidence the document cites, in the order it is first used.
 
     Each stakeholder's chosen evidence comes first, then what backs their objections, then what
     speaks to their heaviest domains; one piece of counter-evidence is always cited, since a
-    payer's analyst will bring it anyway. Only items checked against their primary source are
-    cited: a figure that could not be verified never reaches a document.
+    payer's analyst will bring it anyway; then `extra` (what the savings assumption rests on).
+    Only items checked against their primary source are cited: a figure that could not be
+    verified never reaches a document. Findings of one report share its number.
     """
     keys: list[str] = []
     for profile in profiles:
@@ -301,9 +307,15 @@ def _number_citations(
         keys += [key for _, _, evidence in profile.objections for key in evidence]
         keys += [item.key for item in _domain_evidence(profile, library)]
     keys += [item.key for item in _citable(library) if item.stance != "supports"][:1]
+    keys += extra
     citable = {item.key for item in _citable(library)}
     ordered = list(dict.fromkeys(key for key in keys if key in citable))
-    return {key: number for number, key in enumerate(ordered, start=1)}
+    # One reference per source: findings of the same report share its number.
+    sources: dict[str, int] = {}
+    for key in ordered:
+        citation = library.evidence_item(key).citation
+        sources.setdefault(citation, len(sources) + 1)
+    return {key: sources[library.evidence_item(key).citation] for key in ordered}
 
 
 def _citable(library: LibrarySnapshot) -> list[EvidenceInfo]:
@@ -324,9 +336,10 @@ def _ordered_weights(profile: ProfileInfo) -> list[tuple[str, Decimal]]:
     return sorted(profile.weights, key=lambda pair: -pair[1])
 
 
-def _stakeholder_view(
+def stakeholder_view(
     profile: ProfileInfo, library: LibrarySnapshot, numbering: dict[str, int]
 ) -> StakeholderView:
+    """Show a profile as documents do: its domains heaviest first, its evidence numbered."""
     domains = tuple(
         _domain_point(library, key, weight, numbering) for key, weight in _ordered_weights(profile)
     )
@@ -370,7 +383,8 @@ def _numbers(keys, numbering: dict[str, int]) -> tuple[int, ...]:
     return tuple(sorted({numbering[key] for key in keys if key in numbering}))
 
 
-def _citation(number: int, item: EvidenceInfo) -> Citation:
+def citation_of(number: int, item: EvidenceInfo) -> Citation:
+    """Cite an evidence item under its reference number."""
     return Citation(
         number,
         item.study,
@@ -381,6 +395,7 @@ def _citation(number: int, item: EvidenceInfo) -> Citation:
         item.year,
         item.stance,
         item.note,
+        item.design,
     )
 
 
@@ -399,14 +414,14 @@ def _sensitivity(evaluation: Evaluation, swings: Tornado, risk: MonteCarlo) -> S
         base=swings.base_output,
         rows=tuple(
             TornadoRow(
-                _input_range(bar.input, bar.low, bar.base, bar.high),
+                input_range(bar.input, bar.low, bar.base, bar.high),
                 bar.output_low,
                 bar.output_high,
                 bar.swing,
             )
             for bar in swings.bars
         ),
-        drawn=tuple(_input_range(d.input, d.low, d.mode, d.high) for d in risk.distributions),
+        drawn=tuple(input_range(d.input, d.low, d.mode, d.high) for d in risk.distributions),
         breakeven=narrative.breakeven_sentence(
             scenario,
             evaluation.result,
@@ -416,12 +431,13 @@ def _sensitivity(evaluation: Evaluation, swings: Tornado, risk: MonteCarlo) -> S
     )
 
 
-def _input_range(name: str, low: Decimal, base: Decimal, high: Decimal) -> InputRange:
+def input_range(name: str, low: Decimal, base: Decimal, high: Decimal) -> InputRange:
+    """Label an engine input and its low, base and high values for a table."""
     label, kind = describe_input(name)
     return InputRange(label, kind, low, base, high)
 
 
-def _measures(
+def choose_measures(
     library: LibrarySnapshot, stakeholders: tuple[StakeholderView, ...]
 ) -> tuple[MeasureInfo, ...]:
     """The quality measures that speak to the audience's heaviest domains (all if none match)."""

@@ -21,6 +21,9 @@ INPUTS = {
     "costs.consultant_hourly_rate": ("Consultant hourly rate", "money"),
     "savings.amount_per_enrolled_month": ("Savings per enrolled patient-month", "money"),
     "savings.percent_of_cohort_tcoc": ("Savings, share of the cohort's cost", "percent"),
+    "savings.amount_per_treated_month": ("Savings per treated patient-month", "money"),
+    "savings.lag_months": ("Months before savings start", "count"),
+    "savings.duration_months": ("Months savings last", "count"),
     "terms.shared_savings_rate": ("Shared savings rate", "percent"),
 }
 RATE_PREFIX = "payers."

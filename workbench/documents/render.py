@@ -10,6 +10,12 @@ from markupsafe import Markup
 from workbench.documents.charts import Chart, Series, distribution, grouped_bars
 from workbench.documents.charts import tornado as tornado_chart
 from workbench.documents.context import Charts, DocumentContext
+from workbench.documents.contract import (
+    ContractCharts,
+    ContractDocumentContext,
+    Internal,
+    Swings,
+)
 from workbench.documents.environment import TEMPLATES_DIR, make_environment
 from workbench.documents.labels import (
     MODEL_LABELS,
@@ -19,14 +25,11 @@ from workbench.documents.labels import (
 )
 from workbench.documents.pdf import PdfRequest, RenderedPdf, render_pdf
 from workbench.engine import Comparison, Evaluation, MonteCarlo, Tornado
+from workbench.engine.contract import ContractEvaluation, ContractMonteCarlo
+from workbench.vocabulary import DocumentKind
 
 PRINT_STYLESHEET = TEMPLATES_DIR / "print.css"
-TEMPLATE_FILES = {
-    "proposal": "proposal.html",
-    "brief": "brief.html",
-    "executive-summary": "executive_summary.html",
-    "meeting-packet": "meeting_packet.html",
-}
+TEMPLATE_FILES = {kind.slug: f"{kind.value}.html" for kind in DocumentKind}
 CONTRACT_YEAR = "US dollars in the contract year"
 CHART_NAMES = ("models", "tornado", "payers", "distribution")
 _ENVIRONMENT = make_environment()
@@ -47,19 +50,23 @@ def design_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def render_html(context: DocumentContext, standalone: bool = False) -> str:
+def render_html(
+    context: DocumentContext | ContractDocumentContext, standalone: bool = False
+) -> str:
     """Render the document's template; standalone, with the print stylesheet inside it.
 
     WeasyPrint gets the stylesheet on its own; a standalone page is for opening in a browser.
+    A method-2 context renders the templates in contract/, which argue from the contract term.
     """
-    template = _ENVIRONMENT.get_template(TEMPLATE_FILES[context.meta.kind])
+    folder = "contract/" if isinstance(context, ContractDocumentContext) else ""
+    template = _ENVIRONMENT.get_template(folder + TEMPLATE_FILES[context.meta.kind])
     # Our own stylesheet, not user input: it must reach the page unescaped.
     css = Markup(PRINT_STYLESHEET.read_text(encoding="utf-8")) if standalone else None
     return template.render(doc=context, print_css=css)
 
 
 def render_document(
-    context: DocumentContext, max_pages: int = 60, timeout: float = 120
+    context: DocumentContext | ContractDocumentContext, max_pages: int = 60, timeout: float = 120
 ) -> RenderedPdf:
     """Render the document to PDF under a page cap and a time limit."""
     html = render_html(context)
@@ -130,8 +137,93 @@ def _distribution_chart(risk: MonteCarlo) -> Chart | None:
     """The spread of provider net over the simulated years, with its P10, P50 and P90."""
     if not risk.provider_net_histogram:
         return None
-    percentiles = risk.provider_net
-    markers = {
+    return distribution(
+        f"Provider net over {risk.draws:,} simulated contract years",
+        [(float(b.low), float(b.high), b.draws) for b in risk.provider_net_histogram],
+        _percentile_markers(risk.provider_net),
+        "Provider net, " + CONTRACT_YEAR,
+    )
+
+
+def models_chart(comparison: Comparison) -> Chart:
+    """Draw provider net and payer net savings under each payment model (the live page's chart)."""
+    return _models_chart(comparison)
+
+
+# The charts each method-2 document prints: the term for every reader, the risk for our own side.
+CONTRACT_CHARTS = {
+    "proposal": ("term",),
+    "executive-summary": ("ask", "margin", "distribution"),
+}
+TERM = "US dollars, in the year paid"
+ASK_TITLE = "What moves our ask: the level rate solved again"
+ASK_AXIS = "Level rate, US dollars"
+MARGIN_TITLE = "What puts our margin at risk once signed: the rates held"
+MARGIN_AXIS = "Provider net over the term, present value, US dollars"
+
+
+def make_contract_charts(
+    evaluation: ContractEvaluation, internal: Internal | None, kind: str
+) -> ContractCharts:
+    """Draw a method-2 document's charts from the engine's results (no figure computed here)."""
+    drawers = {
+        "term": lambda: _term_chart(evaluation),
+        "ask": lambda: _swings_chart(internal.ask_swings, ASK_TITLE, ASK_AXIS),
+        "margin": lambda: _swings_chart(internal.margin_swings, MARGIN_TITLE, MARGIN_AXIS),
+        "distribution": lambda: _term_distribution_chart(internal.risk),
+    }
+    return ContractCharts(**{name: drawers[name]() for name in CONTRACT_CHARTS.get(kind, ())})
+
+
+def _term_chart(evaluation: ContractEvaluation) -> Chart:
+    """What the payer pays and saves in each contract year, and the savings after the term."""
+    result = evaluation.result
+    years = [f"Year {year.year}" for year in result.years]
+    return grouped_bars(
+        "What the payer pays and saves, year by year",
+        [*years, "After the term"],
+        [
+            Series(
+                "Payments to the program",
+                (*(float(y.payer_added_payments) for y in result.years), 0.0),
+            ),
+            Series(
+                "Gross medical savings",
+                (*(float(y.gross_savings) for y in result.years), float(result.tail_savings)),
+            ),
+        ],
+        TERM,
+    )
+
+
+def _swings_chart(swings: Swings, title: str, axis: str) -> Chart:
+    """A tornado of one of the two kinds, from the rows the document prints."""
+    return tornado_chart(
+        title,
+        [row.input.label for row in swings.rows],
+        [float(row.output_low) for row in swings.rows],
+        [float(row.output_high) for row in swings.rows],
+        float(swings.base),
+        axis,
+    )
+
+
+def _term_distribution_chart(risk: ContractMonteCarlo) -> Chart | None:
+    """The spread of PV provider net over the simulated terms, with its P10, P50 and P90."""
+    if not risk.provider_net_histogram:
+        return None
+    return distribution(
+        f"Provider net over {risk.draws:,} simulated terms, rates held",
+        [(float(b.low), float(b.high), b.draws) for b in risk.provider_net_histogram],
+        _percentile_markers(risk.provider_net),
+        "Provider net over the term, present value, US dollars",
+        "share of simulated terms",
+    )
+
+
+def _percentile_markers(percentiles) -> dict[str, float]:
+    """P10, P50 and P90 as the chart's marked values (those the engine reported)."""
+    return {
         name: float(value)
         for name, value in (
             ("P10", percentiles.p10),
@@ -140,14 +232,3 @@ def _distribution_chart(risk: MonteCarlo) -> Chart | None:
         )
         if value is not None
     }
-    return distribution(
-        f"Provider net over {risk.draws:,} simulated contract years",
-        [(float(b.low), float(b.high), b.draws) for b in risk.provider_net_histogram],
-        markers,
-        "Provider net, " + CONTRACT_YEAR,
-    )
-
-
-def models_chart(comparison: Comparison) -> Chart:
-    """Draw provider net and payer net savings under each payment model (the live page's chart)."""
-    return _models_chart(comparison)

@@ -17,6 +17,16 @@ class DomainInfo:
 
 
 @dataclass(frozen=True)
+class SavingsRange:
+    """The savings an evidence item supports, on a scenario's basis: the figure and its range."""
+
+    basis: str  # per_treated_month (dollars) or percent_of_cohort_tcoc (a fraction)
+    amount: Decimal | None
+    low: Decimal
+    high: Decimal
+
+
+@dataclass(frozen=True)
 class EvidenceInfo:
     key: str
     study: str
@@ -30,6 +40,8 @@ class EvidenceInfo:
     kind: str
     domains: tuple[str, ...]
     note: str | None
+    design: str | None = None
+    savings: SavingsRange | None = None  # what the item supports as a savings assumption
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from .inputs import Input, with_values_data
 from .method2.schema import METHOD as CONTRACT_METHOD
 from .method2.schema import ContractScenario
 from .method2.uncertainty import uncertainty_problems
-from .schema import KNOWN_METHODS, KNOWN_METHODS_NOUN, Scenario
+from .schema import KNOWN_METHODS, KNOWN_METHODS_NOUN, NAME_LENGTH, Scenario
 
 # A scenario of either method: method 1's single year, or method 2's contract term.
 AnyScenario = Scenario | ContractScenario
@@ -33,6 +33,7 @@ PYDANTIC_RULES = {
     "int_from_float": "must be a whole number",
     "string_type": "must be text",
     "string_too_short": "must not be empty",
+    "string_too_long": f"must be at most {NAME_LENGTH} characters",
     "model_type": "must be a mapping",
     "model_attributes_type": "must be a mapping",
     "dict_type": "must be a mapping",

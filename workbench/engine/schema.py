@@ -25,6 +25,9 @@ Positive = Annotated[Decimal, POSITIVE]
 NonNegative = Annotated[Decimal, NON_NEGATIVE]
 Fraction = Annotated[Decimal, FRACTION]
 Text = Annotated[str, Field(min_length=1)]
+# A name printed on a cover and in running headers: long enough for any real party.
+NAME_LENGTH = 120
+Name = Annotated[str, Field(min_length=1, max_length=NAME_LENGTH)]
 RateCode = Annotated[str, Choice(RATE_CODES, "the codes method 1 prices")]
 
 
@@ -116,7 +119,7 @@ class Savings(SavingsAmount):
 class Payer(_Section):
     """One payer's share of the caseload, its members, baseline cost and CoCM rates."""
 
-    name: Text
+    name: Name
     caseload_share: Fraction
     attributed_members: Annotated[int, Field(strict=True), NON_NEGATIVE]
     baseline_tcoc_pmpm: NonNegative
@@ -182,9 +185,9 @@ class Scenario(_PricedForOnePayer):
     """A whole scenario file: the program, its payers and the terms proposed to one of them."""
 
     method: Annotated[int, Choice((METHOD_VERSION,), KNOWN_METHODS_NOUN, KNOWN_METHODS)]
-    name: Text
+    name: Name
     payment_model: Annotated[str, Choice(PAYMENT_MODELS)]
-    focus_payer: Text
+    focus_payer: Name
     program: Program
     costs: Costs
     billing: Billing

@@ -3,6 +3,7 @@
 from enum import StrEnum
 
 # Labelled vocabularies live in workbench.vocabulary; the models store their values.
+from workbench.vocabulary import DocumentKind as DocumentKind
 from workbench.vocabulary import PaymentModel as PaymentModel
 from workbench.vocabulary import Role
 
@@ -75,13 +76,6 @@ class OfferResponse(StrEnum):
     REJECTED = "rejected"
     COUNTERED = "countered"
     WITHDRAWN = "withdrawn"
-
-
-class DocumentKind(StrEnum):
-    PROPOSAL = "proposal"
-    BRIEF = "brief"
-    EXECUTIVE_SUMMARY = "executive_summary"
-    MEETING_PACKET = "meeting_packet"
 
 
 class DocumentStatus(StrEnum):

@@ -64,6 +64,11 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def get_user(session: Session, user_id: int) -> User | None:
+    """Return the account with this id, or None."""
+    return session.get(User, user_id)
+
+
 def get_user_by_email(session: Session, email: str) -> User | None:
     """Return the account with this email, or None."""
     return session.scalar(select(User).where(User.email == normalise_email(email)))

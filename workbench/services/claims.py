@@ -26,6 +26,7 @@ from workbench.services.library_files import LibraryError, read_library
 
 # The evidence unit of a percentage saving of total cost (library_schema.Effect.unit).
 SAVINGS_UNIT = "percent_savings"
+VERIFIED = "verified"
 HUNDRED = Decimal(100)
 FROM_DATABASE = "the evidence library in the database"
 FROM_REFERENCE = "the reference evidence file (the database has none: run `workbench init`)"
@@ -47,12 +48,16 @@ class SizedExtract:
 
 
 def get_savings_rates(session: Session) -> list[SavingsRate]:
-    """Return the published percentage savings of total cost in the database, as fractions."""
+    """Return the published, verified percentage savings in the database, as fractions.
+
+    An unverified figure (one known only second-hand) never sizes a payer's opportunity.
+    """
     query = (
         select(EvidenceItem)
         .where(
             EvidenceItem.effect_unit == SAVINGS_UNIT,
             EvidenceItem.kind == EvidenceKind.PUBLISHED,
+            EvidenceItem.verification_status == VERIFIED,
             live(EvidenceItem),
         )
         .order_by(EvidenceItem.key)
@@ -75,7 +80,9 @@ def reference_savings_rates(profiles_dir: Path) -> list[SavingsRate]:
     return [
         _rate(item.key, item.study, item.effect.value, item.effect.low, item.effect.high)
         for item in sorted(library.evidence, key=lambda item: item.key)
-        if item.effect.unit == SAVINGS_UNIT and item.kind == EvidenceKind.PUBLISHED
+        if item.effect.unit == SAVINGS_UNIT
+        and item.kind == EvidenceKind.PUBLISHED
+        and item.verification.status == VERIFIED
     ]
 
 

@@ -1,315 +1,30 @@
-"""Claims sizing from the web: keep the files, size them in a background job, store the figures.
+"""Claims sizings as the pages read them: an organization's sizings, and a scenario's offer.
 
-The sizing itself is services/claims.py (and the pure workbench.claims); this module is what the
-pages need around it: uploaded files saved under the upload folder (and always deleted after),
-a "size_claims" job reporting its progress, the stored ClaimsSizing with the files' provenance,
-the organization page's figures and the scenario editor's offer to use them.
+The sizing itself is services/claims.py (and the pure workbench.claims); the files are
+services/claims_uploads.py and the background job services/claims_jobs.py. This module turns a
+stored ClaimsSizing into what the organization page shows, and what the scenario editor offers
+to fill in from it.
 """
 
-import contextlib
-import hashlib
-import logging
-import secrets
-import shutil
-import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from flask import current_app
-from sqlalchemy import select, update
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
-from werkzeug.utils import secure_filename
 
-from workbench.claims import MIN_CELL_MEMBERS, ClaimsSizingError
-from workbench.errors import WorkbenchError
-from workbench.models import ClaimsSizing, Job, Organization, Scenario, utcnow
+from workbench.claims import MIN_CELL_MEMBERS
+from workbench.models import ClaimsSizing, Scenario
 from workbench.services.audit import record_event
-from workbench.services.claims import size_extract, sizing_options
-from workbench.services.jobs import enqueue_job, job_handler
+from workbench.services.claims_uploads import CLAIMS, UPLOAD
 
-LOGGER = logging.getLogger(__name__)
-JOB_KIND = "size_claims"
-RESULT_TYPE = "claims_sizing"
-CHUNK_BYTES = 1024 * 1024
-# An upload folder this old was left by a process that died before its job ran.
-ABANDONED_AFTER_SECONDS = 24 * 3600
-MEMBERS, CLAIMS = "members", "claims"
-UPLOAD, SERVER_PATH = "upload", "server path"
 METHOD = (
     f"workbench.claims (DuckDB): allowed amounts over eligible member-months; figures about "
     f"fewer than {MIN_CELL_MEMBERS} members suppressed"
 )
 SHORT_HASH = 12
-# Where each stage of a sizing falls on the job's progress bar (percent from, to).
-HASHING = (0, 10)
-STAGES = {"reading members": (10, 30), "reading claims": (30, 85), "summing up": (85, 99)}
-
-
-class ClaimsUploadError(WorkbenchError):
-    """A file that cannot be taken (too large: 413; empty, no such path: 422); names the input."""
-
-    def __init__(self, field: str, message: str, status: int = 413):
-        super().__init__(message, field, status=status)
-
-
-@dataclass(frozen=True)
-class ClaimsFile:
-    """One input file of a sizing job: its role, original name, where it is, and whose it is."""
-
-    role: str
-    name: str
-    path: str
-    uploaded: bool  # an uploaded copy is deleted after the job; a server file never is
-    sha256: str | None = None  # known when the file was hashed as it was saved
-    size: int | None = None
-
-
-def size_text(size: int) -> str:
-    """Show a byte count as the limits are written: 20 GB, 1.5 MB, 900 bytes."""
-    for unit, name in ((1000**3, "GB"), (1000**2, "MB"), (1000, "kB")):
-        if size >= unit:
-            return f"{size / unit:,.1f}".removesuffix(".0") + f" {name}"
-    return f"{size:,} bytes"
-
-
-def too_large(name: str, size: int | None, limit: int) -> str:
-    found = f" is {size_text(size)}," if size is not None else " is"
-    return (
-        f"{name}{found} over the {size_text(limit)} limit for a claims file "
-        "(WORKBENCH_CLAIMS_MAX_BYTES); it was not read."
-    )
-
-
-def save_upload(
-    storage: Any, role: str, upload_dir: Path, max_bytes: int | None = None
-) -> ClaimsFile:
-    """Save an uploaded file under a random folder of `upload_dir`, refusing one over `max_bytes`.
-
-    The size is checked before anything is copied when the upload says it (its part's
-    Content-Length, or the spooled stream's length), and again while copying.
-    """
-    sweep_abandoned_uploads(Path(upload_dir))
-    original = Path(storage.filename or "").name or f"{role}.csv"
-    stream: IO[bytes] = storage.stream
-    declared = storage.content_length or _stream_length(stream)
-    if max_bytes is not None and declared and declared > max_bytes:
-        raise ClaimsUploadError(role, too_large(original, declared, max_bytes))
-    folder = Path(upload_dir) / secrets.token_hex(16)
-    folder.mkdir(parents=True, mode=0o700)
-    # A random folder keeps the file's own name, so sizing errors name the file the person chose.
-    target = folder / (secure_filename(original) or f"{role}.csv")
-    written, digest = 0, hashlib.sha256()  # hashed as it is copied, so never read twice for it
-    try:
-        with target.open("wb") as out:
-            while chunk := stream.read(CHUNK_BYTES):
-                written += len(chunk)
-                if max_bytes is not None and written > max_bytes:
-                    raise ClaimsUploadError(role, too_large(original, None, max_bytes))
-                digest.update(chunk)
-                out.write(chunk)
-        if written == 0:
-            raise ClaimsUploadError(role, f"{original} is empty.", status=422)
-    except BaseException:
-        _remove(ClaimsFile(role, original, str(target), uploaded=True))
-        raise
-    return ClaimsFile(role, original, str(target), True, digest.hexdigest(), written)
-
-
-def sweep_abandoned_uploads(upload_dir: Path, now: float | None = None) -> list[Path]:
-    """Delete upload folders older than ABANDONED_AFTER_SECONDS; return them.
-
-    A job deletes its uploads whatever its outcome, so a folder this old belongs to a process that
-    died before its job ran: nothing will read it, and a claims extract must not linger on disk.
-    """
-    if not upload_dir.is_dir():
-        return []
-    cutoff = (now or time.time()) - ABANDONED_AFTER_SECONDS
-    stale = [
-        folder
-        for folder in upload_dir.iterdir()
-        if folder.is_dir() and folder.stat().st_mtime < cutoff
-    ]
-    for folder in stale:
-        shutil.rmtree(folder, ignore_errors=True)
-    return stale
-
-
-def server_file(text: str, role: str, max_bytes: int | None = None) -> ClaimsFile:
-    """Return a file already on the server (an administrator's choice), checked to exist."""
-    path = Path((text or "").strip()).expanduser()
-    if not str(path) or not path.is_absolute():
-        raise ClaimsUploadError(role, "Give the file's full path on the server.", status=422)
-    if not path.is_file():
-        raise ClaimsUploadError(role, f"{path}: no such file on the server.", status=422)
-    size = path.stat().st_size
-    if max_bytes is not None and size > max_bytes:
-        raise ClaimsUploadError(role, too_large(str(path), size, max_bytes))
-    return ClaimsFile(role, path.name, str(path), uploaded=False)
-
-
-def discard(files: Iterable[ClaimsFile]) -> None:
-    """Delete uploaded copies (and their random folders); files given by path stay."""
-    for item in files:
-        _remove(item)
-
-
-def request_sizing(
-    session: Session,
-    organization: Organization,
-    files: list[ClaimsFile],
-    payer: str | None,
-    user_id: int | None,
-    delivery: str,
-) -> Job:
-    """Queue the sizing of `files` for the organization; it starts once the caller commits."""
-    params = {
-        "organization_id": organization.id,
-        "payer": payer or None,
-        "delivery": delivery,
-        "files": [asdict(item) for item in files],
-    }
-    return enqueue_job(session, JOB_KIND, params, user_id)
-
-
-@job_handler(JOB_KIND)
-def _size_claims_job(session: Session, params: dict[str, Any], job: Job) -> tuple[str, int]:
-    files = [ClaimsFile(**item) for item in params["files"]]
-    try:
-        sizing = size_files(session, params, files, job)
-    finally:
-        discard(files)
-    return RESULT_TYPE, sizing.id
-
-
-def size_files(
-    session: Session, params: Mapping[str, Any], files: list[ClaimsFile], job: Job
-) -> ClaimsSizing:
-    """Hash and size the files, and add the ClaimsSizing; raises ClaimsSizingError."""
-    organization = session.get(Organization, params["organization_id"])
-    if organization is None or organization.deleted_at is not None:
-        raise ClaimsSizingError("the organization was deleted before its claims were sized")
-    by_role = {item.role: item for item in files}
-    progress = JobProgress(session.get_bind(), job.id)
-    hashes = hash_files(files, progress)
-    config = current_app.config
-    payer = params.get("payer") or None
-    sized = size_extract(
-        session,
-        Path(by_role[MEMBERS].path),
-        Path(by_role[CLAIMS].path),
-        sizing_options(config, payer),
-        config["WORKBENCH_PROFILES_DIR"],
-        progress.stage,
-    )
-    figures = sized.result.to_json()
-    population = _population(figures, payer)
-    rows_read = {
-        MEMBERS: sized.result.extract.member_rows,
-        CLAIMS: sized.result.extract.claim_lines,
-    }
-    provenance = {
-        "files": [
-            {
-                "role": item.role,
-                "name": item.name,
-                "sha256": hashes[item.role][0],
-                "bytes": hashes[item.role][1],
-                "rows_read": rows_read[item.role],
-                **({} if item.uploaded else {"path": item.path}),
-            }
-            for item in files
-        ],
-        "sized_at": utcnow().isoformat(timespec="seconds"),
-        "payer": payer,
-        "delivery": params.get("delivery", UPLOAD),
-        "method": METHOD,
-        "evidence_source": sized.evidence_source,
-        "job_id": job.id,
-    }
-    sizing = ClaimsSizing(
-        organization_id=organization.id,
-        payer_name=payer,
-        baseline_tcoc_pmpm=_decimal(population, "tcoc_pmpm"),
-        cohort_cost_multiplier=_decimal(population, "cohort_cost_multiplier"),
-        figures=figures,
-        provenance=provenance,
-        created_by_id=job.created_by_id,
-    )
-    session.add(sizing)
-    session.flush()
-    record_event(
-        session,
-        "claims.sized",
-        user_id=job.created_by_id,
-        target=sizing,
-        details={
-            "organization_id": organization.id,
-            "payer": payer,
-            "files": {item.role: item.name for item in files},
-            "sha256": {role: digest for role, (digest, _) in hashes.items()},
-        },
-    )
-    return sizing
-
-
-class JobProgress:
-    """Write a job's progress from any thread (DuckDB reports it from a polling thread).
-
-    Written on a connection of its own, never through the job's session, and only when the
-    whole percentage moves forward.
-    """
-
-    def __init__(self, engine: Engine, job_id: int):
-        self.engine = engine
-        self.job_id = job_id
-        self.shown = -1
-
-    def set(self, percent: float) -> None:
-        value = int(percent)
-        if value <= self.shown:
-            return
-        self.shown = value
-        try:
-            with self.engine.begin() as connection:
-                connection.execute(
-                    update(Job.__table__).where(Job.id == self.job_id).values(progress=value)
-                )
-        except SQLAlchemyError:  # progress is a courtesy; the sizing goes on without it
-            LOGGER.warning("Could not record the progress of job %s", self.job_id, exc_info=True)
-
-    def stage(self, stage: str, done: float) -> None:
-        """The sizing's progress callback: (stage, fraction of that stage done)."""
-        low, high = STAGES.get(stage, (self.shown, self.shown))
-        self.set(low + (high - low) * max(0.0, min(done, 1.0)))
-
-
-def hash_files(
-    files: list[ClaimsFile], progress: JobProgress | None = None
-) -> dict[str, tuple[str, int]]:
-    """Return each file's sha256 and size by role, reading in chunks those not hashed on upload."""
-    found = {item.role: (item.sha256, item.size) for item in files if item.sha256 is not None}
-    unread = [item for item in files if item.sha256 is None]
-    total = sum(Path(item.path).stat().st_size for item in unread) or 1
-    done = 0
-    for item in unread:
-        digest = hashlib.sha256()
-        size = 0
-        with open(item.path, "rb") as handle:
-            while chunk := handle.read(CHUNK_BYTES):
-                digest.update(chunk)
-                size += len(chunk)
-                done += len(chunk)
-                if progress is not None:
-                    low, high = HASHING
-                    progress.set(low + (high - low) * done / total)
-        found[item.role] = (digest.hexdigest(), size)
-    return found
 
 
 # -- what the pages show ------------------------------------------------------------------------
@@ -424,12 +139,12 @@ def sizing_view(record: ClaimsSizing) -> SizingView:
     figures = record.figures or {}
     provenance = record.provenance or {}
     payer = record.payer_name
-    population = _population(figures, payer)
+    population = population_of(figures, payer)
     hidden = bool(population.get("suppressed"))
     shown = tuple(
         Figure(
             label,
-            None if hidden else _decimal(population, key),
+            None if hidden else figure_decimal(population, key),
             kind,
             hidden or _gone(population, key),
         )
@@ -450,25 +165,25 @@ def sizing_view(record: ClaimsSizing) -> SizingView:
         cohort_cost_multiplier=record.cohort_cost_multiplier,
         figures=shown,
         cohorts=cohort_lines,
-        savings_low=_decimal(found, "low"),
-        savings_mid=_decimal(found, "mid"),
-        savings_high=_decimal(found, "high"),
+        savings_low=figure_decimal(found, "low"),
+        savings_mid=figure_decimal(found, "mid"),
+        savings_high=figure_decimal(found, "high"),
         savings_suppressed=bool(found.get("suppressed")),
         savings_note=found.get("note"),
         savings_lines=tuple(
             SavingsLine(
                 item.get("label") or item.get("key", ""),
-                _decimal(item, "low_rate"),
-                _decimal(item, "high_rate"),
-                _decimal(item, "low"),
-                _decimal(item, "mid"),
-                _decimal(item, "high"),
+                figure_decimal(item, "low_rate"),
+                figure_decimal(item, "high_rate"),
+                figure_decimal(item, "low"),
+                figure_decimal(item, "mid"),
+                figure_decimal(item, "high"),
             )
             for item in found.get("estimates") or ()
         ),
-        annual_excess_cost=_decimal(found, "annual_excess_cost"),
+        annual_excess_cost=figure_decimal(found, "annual_excess_cost"),
         unmatched_lines=int(unmatched.get("claim_lines") or 0),
-        unmatched_allowed=_decimal(unmatched, "allowed"),
+        unmatched_allowed=figure_decimal(unmatched, "allowed"),
         first_month=extract.get("first_month", ""),
         last_month=extract.get("last_month", ""),
         months_covered=extract.get("months_covered"),
@@ -632,15 +347,15 @@ def _cohort_line(label: str, cohort: Mapping[str, Any], hidden: bool) -> CohortL
     gone = hidden or bool(cohort.get("suppressed"))
     return CohortLine(
         label=label,
-        members=None if gone else _decimal(cohort, "members"),
-        pmpm=None if gone else _decimal(cohort, "pmpm"),
-        ed_visits_per_1000=None if gone else _decimal(cohort, "ed_visits_per_1000"),
-        admissions_per_1000=None if gone else _decimal(cohort, "admissions_per_1000"),
+        members=None if gone else figure_decimal(cohort, "members"),
+        pmpm=None if gone else figure_decimal(cohort, "pmpm"),
+        ed_visits_per_1000=None if gone else figure_decimal(cohort, "ed_visits_per_1000"),
+        admissions_per_1000=None if gone else figure_decimal(cohort, "admissions_per_1000"),
         suppressed=gone,
     )
 
 
-def _population(figures: Mapping[str, Any], payer: str | None) -> Mapping[str, Any]:
+def population_of(figures: Mapping[str, Any], payer: str | None) -> Mapping[str, Any]:
     """The figures a sizing is about: its payer's when it was limited to one, else everyone's."""
     chosen = (figures.get("payers") or {}).get(payer) if payer else None
     return chosen or figures.get("overall") or {}
@@ -650,26 +365,7 @@ def _gone(values: Mapping[str, Any], key: str) -> bool:
     return values.get(key) is None
 
 
-def _decimal(values: Mapping[str, Any], key: str) -> Decimal | None:
+def figure_decimal(values: Mapping[str, Any], key: str) -> Decimal | None:
+    """Read one stored figure (kept as text in the JSON) as a Decimal, or None."""
     value = values.get(key)
     return None if value is None else Decimal(str(value))
-
-
-def _stream_length(stream: IO[bytes]) -> int | None:
-    """The length of a spooled upload, found by seeking (None if it cannot seek)."""
-    try:
-        start = stream.tell()
-        end = stream.seek(0, 2)
-        stream.seek(start)
-    except (AttributeError, OSError, ValueError):
-        return None
-    return end - start
-
-
-def _remove(item: ClaimsFile) -> None:
-    if not item.uploaded:
-        return
-    path = Path(item.path)
-    path.unlink(missing_ok=True)
-    with contextlib.suppress(OSError):
-        path.parent.rmdir()  # the file's own random folder

@@ -9,6 +9,7 @@ import dataclasses
 import hashlib
 import json
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -21,8 +22,15 @@ from workbench.documents.context import (
     DocumentRequest,
     build_context,
 )
+from workbench.documents.contract import TEMPLATE_VERSION as CONTRACT_TEMPLATE_VERSION
+from workbench.documents.contract import build_contract_context
 from workbench.documents.pdf import RenderError
-from workbench.documents.render import design_fingerprint, make_charts, render_document
+from workbench.documents.render import (
+    design_fingerprint,
+    make_charts,
+    make_contract_charts,
+    render_document,
+)
 from workbench.documents.snapshot import (
     DomainInfo,
     EvidenceInfo,
@@ -31,6 +39,7 @@ from workbench.documents.snapshot import (
     ModelInfo,
     OwnOrganization,
     ProfileInfo,
+    SavingsRange,
 )
 from workbench.errors import WorkbenchError
 from workbench.models import (
@@ -54,13 +63,6 @@ from workbench.models.enums import (
 )
 from workbench.services.audit import record_event
 from workbench.services.jobs import enqueue_job, job_handler
-
-KIND_BY_NAME = {
-    "proposal": DocumentKind.PROPOSAL,
-    "brief": DocumentKind.BRIEF,
-    "executive-summary": DocumentKind.EXECUTIVE_SUMMARY,
-    "meeting-packet": DocumentKind.MEETING_PACKET,
-}
 
 
 class DocumentError(WorkbenchError):
@@ -100,11 +102,17 @@ def get_library_snapshot(session: Session) -> LibrarySnapshot:
     )
 
 
-def validate_request(request: DocumentRequest, library: LibrarySnapshot) -> None:
-    """Refuse an unknown document kind or stakeholder, naming the valid ones."""
-    if request.kind not in KIND_BY_NAME:
+def validate_request(
+    request: DocumentRequest, library: LibrarySnapshot, scenario: engine.AnyScenario
+) -> None:
+    """Refuse an unknown document kind or stakeholder, naming the valid ones.
+
+    A method-2 document names who it is from and cites the savings' evidence item: it is not
+    made with a placeholder for our organization or a source the library does not hold.
+    """
+    if DocumentKind.from_slug(request.kind) is None:
         raise DocumentError(
-            f"unknown document '{request.kind}'; choose one of {', '.join(KIND_BY_NAME)}"
+            f"unknown document '{request.kind}'; choose one of {', '.join(DocumentKind.slugs())}"
         )
     known = [profile.key for profile in library.profiles]
     if not known:
@@ -114,8 +122,24 @@ def validate_request(request: DocumentRequest, library: LibrarySnapshot) -> None
         raise DocumentError(
             f"unknown stakeholder {', '.join(unknown)}; choose from {', '.join(sorted(known))}"
         )
-    if request.kind in ("brief", "meeting-packet") and not request.stakeholders:
+    if DocumentKind.from_slug(request.kind).needs_stakeholder and not request.stakeholders:
         raise DocumentError(f"a {request.kind} needs at least one --stakeholder")
+    if scenario.method != engine.METHOD_VERSION:
+        _validate_contract_request(request, library, scenario)
+
+
+def _validate_contract_request(request, library: LibrarySnapshot, scenario) -> None:
+    given = (request.prepared_by or "").strip()
+    if not given or given == UNNAMED_PROVIDER:
+        raise DocumentError(
+            "name our organization first (record it as our own organization, or --prepared-by): "
+            "a document argued from the contract term is not issued by an unnamed provider"
+        )
+    source = scenario.savings.source
+    if source is not None and source not in {item.key for item in library.evidence}:
+        raise DocumentError(
+            f"savings.source: {source} is not in the evidence library; name an evidence item's key"
+        )
 
 
 def build_document_request(
@@ -153,16 +177,25 @@ def own_organization(session: Session) -> OwnOrganization | None:
     return OwnOrganization(organization.name, contact)
 
 
-def preview_context(session: Session, scenario: engine.Scenario, request: DocumentRequest):
+def preview_context(session: Session, scenario: engine.AnyScenario, request: DocumentRequest):
     """Build the context of a document without storing anything (for an HTML preview)."""
     library = get_library_snapshot(session)
-    validate_request(request, library)
-    return build_context(request, scenario, library, make_charts)
+    validate_request(request, library, scenario)
+    return document_context(request, scenario, library)
+
+
+def document_context(
+    request: DocumentRequest, scenario: engine.AnyScenario, library: LibrarySnapshot
+):
+    """Build a document's context by the scenario's method: one year (1) or the term (2)."""
+    if scenario.method == engine.METHOD_VERSION:
+        return build_context(request, scenario, library, make_charts)
+    return build_contract_context(request, scenario, library, make_contract_charts)
 
 
 def request_document(
     session: Session,
-    scenario: engine.Scenario,
+    scenario: engine.AnyScenario,
     request: DocumentRequest,
     *,
     user_id: int | None = None,
@@ -190,6 +223,7 @@ def request_document(
             "issued": request.issued.isoformat(),
             "version": request.version,
             "own_organization": _own_organization_dict(request),
+            "approval": request.approval,
         },
         "user_id": user_id,
         "scenario_id": scenario_id,
@@ -209,6 +243,7 @@ def _render_job(session: Session, params: dict[str, Any], job: Job) -> tuple[str
         own_organization=OwnOrganization(**saved["own_organization"])
         if saved.get("own_organization")
         else None,
+        approval=saved.get("approval"),
     )
     scenario = engine.parse_scenario(params["scenario"])
     artifact, _ = generate_document(
@@ -219,7 +254,7 @@ def _render_job(session: Session, params: dict[str, Any], job: Job) -> tuple[str
 
 def generate_document(
     session: Session,
-    scenario: engine.Scenario,
+    scenario: engine.AnyScenario,
     request: DocumentRequest,
     *,
     user_id: int | None = None,
@@ -229,13 +264,13 @@ def generate_document(
     library, inputs, stored = _stored_artifact(session, scenario, request)
     if stored is not None:
         return stored, False
-    context = build_context(request, scenario, library, make_charts)
+    context = document_context(request, scenario, library)
     try:
         rendered = render_document(context)
     except RenderError as error:
         raise DocumentError(f"the {request.kind} could not be rendered: {error}") from error
     artifact = DocumentArtifact(
-        kind=KIND_BY_NAME[request.kind],
+        kind=DocumentKind.from_slug(request.kind),
         title=context.meta.title,
         scenario_id=scenario_id,
         profile_id=_profile_id(session, request),
@@ -244,8 +279,8 @@ def generate_document(
         pdf=rendered.pdf,
         page_count=rendered.page_count,
         inputs_snapshot=inputs,
-        method_version=engine.METHOD_VERSION,
-        template_version=TEMPLATE_VERSION,
+        method_version=scenario.method,
+        template_version=_template_version(scenario),
         created_by_id=user_id,
     )
     session.add(artifact)
@@ -274,11 +309,11 @@ def approve_document(
 
 
 def _stored_artifact(
-    session: Session, scenario: engine.Scenario, request: DocumentRequest
+    session: Session, scenario: engine.AnyScenario, request: DocumentRequest
 ) -> tuple[LibrarySnapshot, dict[str, Any], DocumentArtifact | None]:
     """Check the request, and find the artifact already made from the same inputs, if any."""
     library = get_library_snapshot(session)
-    validate_request(request, library)
+    validate_request(request, library, scenario)
     inputs = _inputs_snapshot(scenario, request, library)
     query = select(DocumentArtifact).where(DocumentArtifact.cache_key == _cache_key(inputs))
     return library, inputs, session.scalars(query.limit(1)).first()
@@ -296,7 +331,7 @@ def _pending_render(session: Session, key: str) -> Job | None:
 
 
 def _inputs_snapshot(
-    scenario: engine.Scenario, request: DocumentRequest, library: LibrarySnapshot
+    scenario: engine.AnyScenario, request: DocumentRequest, library: LibrarySnapshot
 ) -> dict[str, Any]:
     library_json = json.dumps(dataclasses.asdict(library), sort_keys=True, default=str)
     return {
@@ -307,11 +342,18 @@ def _inputs_snapshot(
         "own_organization": _own_organization_dict(request),
         "issued": request.issued.isoformat(),
         "version": request.version,
-        "method": engine.METHOD_VERSION,
-        "template_version": TEMPLATE_VERSION,
+        "method": scenario.method,
+        "template_version": _template_version(scenario),
+        "approval": request.approval,
         "design_sha256": design_fingerprint(),
         "library_sha256": hashlib.sha256(library_json.encode()).hexdigest(),
     }
+
+
+def _template_version(scenario: engine.AnyScenario) -> str:
+    if scenario.method == engine.METHOD_VERSION:
+        return TEMPLATE_VERSION
+    return CONTRACT_TEMPLATE_VERSION
 
 
 def _own_organization_dict(request: DocumentRequest) -> dict[str, Any] | None:
@@ -351,7 +393,26 @@ def _evidence_info(item: EvidenceItem) -> EvidenceInfo:
         kind=str(item.kind),
         domains=tuple(d.key for d in item.domains),
         note=item.note,
+        design=item.design,
+        savings=_savings_range(item),
     )
+
+
+def _savings_range(item: EvidenceItem) -> SavingsRange | None:
+    """The savings an item supports: its preset's triangle, else a range of percent savings."""
+    preset = item.savings_preset
+    if preset:
+        basis = preset["basis"]
+        amount = preset.get("amount_per_treated_month", preset.get("percent_of_cohort_tcoc"))
+        low, _, high = (Decimal(str(value)) for value in preset["triangle"])
+        return SavingsRange(basis, Decimal(str(amount)), low, high)
+    if item.effect_unit == "percent_savings" and item.effect_low is not None:
+        hundred = Decimal(100)
+        amount = None if item.effect_value is None else item.effect_value / hundred
+        return SavingsRange(
+            "percent_of_cohort_tcoc", amount, item.effect_low / hundred, item.effect_high / hundred
+        )
+    return None
 
 
 def _measure_info(measure: QualityMeasure) -> MeasureInfo:

@@ -25,7 +25,6 @@ from workbench.models import (
 from workbench.models.enums import DocumentKind, DocumentStatus, NegotiationStage, OrganizationKind
 from workbench.services.audit import record_event
 from workbench.services.documents import (
-    KIND_BY_NAME,
     approve_document,
     build_document_request,
     request_document,
@@ -54,7 +53,7 @@ def get_generation_choices(session: Session) -> GenerationChoices:
     profiles = session.scalars(
         select(StakeholderProfile).where(live(StakeholderProfile)).order_by(StakeholderProfile.name)
     ).all()
-    return GenerationChoices(tuple(scenarios), tuple(profiles), tuple(KIND_BY_NAME))
+    return GenerationChoices(tuple(scenarios), tuple(profiles), DocumentKind.slugs())
 
 
 def start_document(

@@ -6,9 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from workbench.extensions import db
-from workbench.models import User
 from workbench.models.enums import ADMINISTER, Role
-from workbench.services.accounts import AccountError, create_user, update_account
+from workbench.services.accounts import AccountError, create_user, get_user, update_account
 from workbench.services.audit_log import (
     AuditFilter,
     get_audit_choices,
@@ -61,7 +60,7 @@ def new_user():
 @blueprint.post("/users/<int:user_id>")
 def update_user(user_id: int):
     """Change a person's role or enable/disable the account (disabling signs them out)."""
-    user = db.session.get(User, user_id) or abort(404)
+    user = get_user(db.session, user_id) or abort(404)
     form = UserUpdateForm(prefix=f"u{user.id}")
     if not form.validate_on_submit():
         abort(400)

@@ -15,16 +15,15 @@ from flask_login import current_user
 from workbench.extensions import db
 from workbench.models import Organization
 from workbench.models.enums import ADMINISTER, EDIT
-from workbench.services.claims_sizings import (
+from workbench.services.claims_jobs import request_sizing
+from workbench.services.claims_sizings import latest_claims_offer, list_claims_sizings
+from workbench.services.claims_uploads import (
     CLAIMS,
     MEMBERS,
     SERVER_PATH,
     UPLOAD,
     ClaimsUploadError,
     discard,
-    latest_claims_offer,
-    list_claims_sizings,
-    request_sizing,
     save_upload,
     server_file,
     size_text,

@@ -17,12 +17,12 @@ from ..schema import (
     PAYMENT_MODELS,
     Billing,
     Costs,
+    Name,
     Payer,
     Positive,
     Program,
     SavingsAmount,
     Terms,
-    Text,
     _PricedForOnePayer,
     _Section,
 )
@@ -30,6 +30,9 @@ from .whole import WholeRange
 
 METHOD = 2
 SAVINGS_BASES = ("per_treated_month", "percent_of_cohort_tcoc")
+# The integration model the program runs (the library's keys): documents describe the program,
+# its codes and its quality measures by it. The engine's arithmetic does not depend on it.
+INTEGRATION_MODELS = ("cocm", "pcbh", "hybrid", "reverse_integration")
 TREND = Range(low=Decimal("-0.1"), high=Decimal("0.3"))
 # Method 1's basis and amount, refused here with the field that replaces them.
 METHOD_1_SAVINGS = {
@@ -62,8 +65,9 @@ class TimedSavings(SavingsAmount):
     cohort_cost_multiplier: Positive = ONE
     lag_months: Annotated[int, WholeRange(0, 36)] = 0
     duration_months: Annotated[int, WholeRange(1, 60)] = 12
-    # The evidence item these figures come from (its key in the library), when they do.
-    source: Text | None = None
+    # The evidence item the amount was taken from (its key in the library); documents cite it
+    # beside the payer's break-even savings. The engine only carries it.
+    source: Name | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -104,9 +108,10 @@ class ContractScenario(_PricedForOnePayer):
     """A whole method-2 scenario: method 1's program and payers over a contract term."""
 
     method: Annotated[int, Choice((METHOD,))]
-    name: Text
+    name: Name
     payment_model: Annotated[str, Choice(PAYMENT_MODELS)]
-    focus_payer: Text
+    focus_payer: Name
+    integration_model: Annotated[str, Choice(INTEGRATION_MODELS)] = "cocm"
     contract: Contract = Field(default_factory=Contract)
     program: Program
     costs: Costs

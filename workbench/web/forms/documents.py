@@ -4,15 +4,11 @@ from wtforms import SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from workbench.services.review import GenerationChoices
+from workbench.vocabulary import DocumentKind
 from workbench.web.forms import WorkbenchForm, choices
 
-KIND_LABELS = {
-    "proposal": "Proposal to a payer (8-15 pages)",
-    "brief": "Stakeholder brief (2-4 pages)",
-    "executive-summary": "Executive summary (internal, 1-2 pages)",
-    "meeting-packet": "Meeting packet (agenda, talking points, leave-behind briefs)",
-}
-NEEDS_STAKEHOLDER = ("brief", "meeting-packet")
+# The slugs of the kinds written for a stakeholder, who must be chosen.
+STAKEHOLDER_KINDS = tuple(kind.slug for kind in DocumentKind if kind.needs_stakeholder)
 
 
 class GenerateForm(WorkbenchForm):
@@ -27,11 +23,13 @@ class GenerateForm(WorkbenchForm):
     def __init__(self, options: GenerationChoices, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.scenario.choices = choices((s.id, s.name) for s in options.scenarios)
-        self.kind.choices = choices((kind, KIND_LABELS[kind]) for kind in options.kinds)
+        self.kind.choices = choices(
+            (kind, DocumentKind.from_slug(kind).label) for kind in options.kinds
+        )
         self.stakeholders.choices = choices((p.key, p.name) for p in options.profiles)
 
     def validate_stakeholders(self, field: SelectMultipleField) -> None:
-        if self.kind.data in NEEDS_STAKEHOLDER and not field.data:
+        if self.kind.data in STAKEHOLDER_KINDS and not field.data:
             raise ValidationError("Choose at least one stakeholder for a brief or meeting packet.")
 
 
