@@ -145,7 +145,10 @@ def build_contract_context(
     result = evaluation.result
     comparison = compare(scenario)
     profiles = tuple(library.profile(key) for key in request.stakeholders)
-    numbering = number_citations(profiles, library, extra=_savings_keys(scenario, library))
+    # Only the evidence the document argues from: the domains are described, not cited.
+    numbering = number_citations(
+        profiles, library, extra=_savings_keys(scenario, library), domain_evidence=False
+    )
     citations = tuple(
         citation_of(number, library.evidence_item(key)) for key, number in numbering.items()
     )
@@ -283,17 +286,20 @@ def _models(models, chosen: str) -> tuple[ModelRow, ...]:
 
 
 def _for_program(view: StakeholderView, scenario: ContractScenario) -> StakeholderView:
-    """Leave out the metrics for serious mental illness unless the program serves it."""
-    if scenario.integration_model in SMI_PROGRAMS:
-        return view
+    """Measure each domain by what this stakeholder tracks, and by SMI metrics only for SMI care."""
+    smi = scenario.integration_model in SMI_PROGRAMS
 
     def kept(metrics: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(m for m in metrics if not SMI_WORDS & set(m.lower().split()))
+        return tuple(m for m in metrics if smi or not SMI_WORDS & set(m.lower().split()))
 
-    domains = tuple(replace(point, metrics=kept(point.metrics)) for point in view.domains)
+    tracked = kept(view.metrics)
+    domains = tuple(
+        replace(point, metrics=tuple(m for m in point.metrics if m in tracked))
+        for point in view.domains
+    )
     return replace(
         view,
-        metrics=kept(view.metrics),
+        metrics=tracked,
         domains=domains,
         top_domains=domains[: len(view.top_domains)],
     )
@@ -302,8 +308,15 @@ def _for_program(view: StakeholderView, scenario: ContractScenario) -> Stakehold
 def _measures(
     library: LibrarySnapshot, views: tuple[StakeholderView, ...], scenario: ContractScenario
 ) -> tuple[MeasureInfo, ...]:
-    """The audience's measures, without those for serious mental illness unless the program is."""
-    chosen = choose_measures(library, views)
+    """The measures led by the audience's two heaviest domains, SMI measures only for SMI care.
+
+    A measure's first domain is what it mainly measures; all the measures touching the top
+    four domains would be nearly the whole list for every audience.
+    """
+    names = {point.name for view in views for point in view.top_domains[:2]}
+    keys = {domain.key for domain in library.domains if domain.name in names}
+    led = tuple(m for m in library.measures if m.domains[:1] and m.domains[0] in keys)
+    chosen = led or choose_measures(library, views)
     if scenario.integration_model in SMI_PROGRAMS:
         return chosen
     return tuple(m for m in chosen if m.key not in SMI_MEASURES)
