@@ -284,9 +284,13 @@ def test_no_page_but_the_last_is_under_a_fifth_full(render_contract, kind, stake
 
 
 def _fill(page) -> float:
-    """The share of the page's text area that its content spans, top to bottom."""
+    """The share of the page's text area that its content spans, top to bottom.
+
+    The DRAFT watermark's letters (set at 110 pt) are not content.
+    """
     top, bottom = 0.95 * 72, page.height - 0.85 * 72
-    items = [w for w in page.extract_words() if top <= w["top"] and w["bottom"] <= bottom]
+    words = page.extract_words(extra_attrs=["size"])
+    items = [w for w in words if w["size"] < 40 and top <= w["top"] and w["bottom"] <= bottom]
     items += [i for i in page.images if top <= i["top"]]
     if not items:
         return 0.0

@@ -95,7 +95,6 @@ class Internal:
     breakeven: str
     recommendation: str
     open_issues: tuple[str, ...]
-    models: tuple[ModelRow, ...]
 
 
 @dataclass(frozen=True)
@@ -154,7 +153,7 @@ def build_contract_context(
     )
     views = tuple(_for_program(stakeholder_view(p, library, numbering), scenario) for p in profiles)
     audience = AUDIENCES[request.kind]
-    internal = _internal(evaluation, comparison) if audience == INTERNAL else None
+    internal = _internal(evaluation) if audience == INTERNAL else None
     model = next(
         (m for m in library.integration_models if m.key == scenario.integration_model), None
     )
@@ -235,12 +234,11 @@ def _meta(
     )
 
 
-def _internal(evaluation: ContractEvaluation, comparison) -> Internal:
+def _internal(evaluation: ContractEvaluation) -> Internal:
     scenario, result = evaluation.scenario, evaluation.result
     risk = monte_carlo(scenario, draws=MONTE_CARLO_DRAWS, seed=0)
     asked, held = tornado(scenario, kind=ASK), tornado(scenario, kind=MARGIN)
     no_savings = outcome(_without_savings(scenario), result.terms).result
-    models = _models(comparison.models, result.model)
     return Internal(
         zone=result.zone,
         no_savings=no_savings,
@@ -253,7 +251,6 @@ def _internal(evaluation: ContractEvaluation, comparison) -> Internal:
         ),
         recommendation=argument.recommendation(evaluation, no_savings, risk),
         open_issues=argument.open_issues(evaluation, no_savings, risk),
-        models=models,
     )
 
 
