@@ -56,31 +56,27 @@ class Rendered:
         self.text = "\n".join(page.extract_text() for page in self.reader.pages)
 
 
-@pytest.fixture(scope="session")
-def render(library_snapshot):
-    """Render a document once per session for each distinct request."""
+def renderer(library, folder: Path):
+    """Render a document from an example of `folder` once for each distinct request."""
     cache: dict = {}
 
     def rendered(scenario_name: str, kind: str, *stakeholders: str, **replacements: str):
         key = (scenario_name, kind, stakeholders, tuple(sorted(replacements.items())))
         if key not in cache:
-            scenario = example(scenario_name, **replacements)
-            cache[key] = Rendered(library_snapshot, scenario, request_for(kind, *stakeholders))
+            scenario = example(scenario_name, folder, **replacements)
+            cache[key] = Rendered(library, scenario, request_for(kind, *stakeholders))
         return cache[key]
 
     return rendered
+
+
+@pytest.fixture(scope="session")
+def render(library_snapshot):
+    """Render a document from a method-1 example once per session for each distinct request."""
+    return renderer(library_snapshot, EXAMPLES)
 
 
 @pytest.fixture(scope="session")
 def render_contract(library_snapshot):
     """Render a document from a method-2 example once per session for each distinct request."""
-    cache: dict = {}
-
-    def rendered(scenario_name: str, kind: str, *stakeholders: str, **replacements: str):
-        key = (scenario_name, kind, stakeholders, tuple(sorted(replacements.items())))
-        if key not in cache:
-            scenario = example(scenario_name, CONTRACT_EXAMPLES, **replacements)
-            cache[key] = Rendered(library_snapshot, scenario, request_for(kind, *stakeholders))
-        return cache[key]
-
-    return rendered
+    return renderer(library_snapshot, CONTRACT_EXAMPLES)

@@ -9,7 +9,10 @@ import re
 import pdfplumber
 import pytest
 
+from tests.documents.conftest import CONTRACT_EXAMPLES, Rendered, example, request_for
 from workbench.documents.environment import money, ratio
+from workbench.engine import ScenarioError
+from workbench.services.documents import DocumentError, validate_request
 
 WORKED = "worked-example.yaml"
 EXAMPLES = ("worked-example.yaml", "large-aco.yaml", "medicaid-cmhc.yaml", "rural-practice.yaml")
@@ -52,15 +55,17 @@ def rate_schedule(result) -> list[str]:
 
 
 @pytest.mark.parametrize("scenario", EXAMPLES)
-@pytest.mark.parametrize(
-    ("kind", "stakeholders"),
-    [
-        ("proposal", ("commercial_payer",)),
-        ("brief", ("self_funded_employer",)),
-        ("executive-summary", ()),
-    ],
-)
-def test_every_documents_ask_is_the_scenarios(render_contract, scenario, kind, stakeholders):
+@pytest.mark.parametrize("kind", ["proposal", "brief", "executive-summary", "meeting-packet"])
+def test_every_documents_ask_is_the_scenarios(render_contract, library_snapshot, scenario, kind):
+    payer = example(scenario, CONTRACT_EXAMPLES).focus_payer_kind
+    stakeholders = {
+        "proposal": (payer,),
+        "brief": ("self_funded_employer",),
+        "executive-summary": (),
+        "meeting-packet": (payer, "aco"),
+    }[kind]
+    request = request_for(kind, *stakeholders)
+    validate_request(request, library_snapshot, example(scenario, CONTRACT_EXAMPLES))
     document = render_contract(scenario, kind, *stakeholders)
     text, result = squeeze(document.text), document.context.result
 
@@ -184,11 +189,29 @@ def test_a_return_below_one_leads_with_what_is_not_a_cost_offset(render_contract
 # -- tailoring, measured ------------------------------------------------------------------------
 
 
-def test_proposals_for_two_stakeholders_of_one_scenario_differ(render_contract):
-    commercial = render_contract(WORKED, "proposal", "commercial_payer")
-    medicaid = render_contract(WORKED, "proposal", "medicaid_mco")
+@pytest.mark.parametrize(
+    ("scenario", "first", "second"),
+    [
+        (WORKED, "commercial_payer", "aco"),
+        ("medicaid-cmhc.yaml", "medicaid_mco", "state_medicaid_agency"),
+    ],
+)
+def test_proposals_for_two_stakeholders_of_one_scenario_differ(
+    render_contract, scenario, first, second
+):
+    one = render_contract(scenario, "proposal", first)
+    other = render_contract(scenario, "proposal", second)
 
-    assert jaccard(commercial.text, medicaid.text) <= 0.70
+    assert jaccard(one.text, other.text) <= 0.70
+
+
+def test_a_payer_profile_of_another_kind_is_refused_before_rendering(library_snapshot):
+    scenario = example(WORKED, CONTRACT_EXAMPLES)
+
+    with pytest.raises(DocumentError) as refused:
+        validate_request(request_for("proposal", "medicaid_mco"), library_snapshot, scenario)
+
+    assert "medicaid_mco does not fit Commercial Plan A, a commercial_payer" in str(refused.value)
 
 
 def test_one_brief_across_two_scenarios_differs(render_contract):
@@ -202,7 +225,7 @@ def test_one_brief_across_two_scenarios_differs(render_contract):
 
 
 def test_a_draft_says_so_on_every_page_and_an_approved_one_names_who_approved_it(library_snapshot):
-    from tests.documents.conftest import CONTRACT_EXAMPLES, Rendered, example, request_for
+    from tests.documents.conftest import CONTRACT_EXAMPLES, example, request_for
 
     scenario = example(WORKED, CONTRACT_EXAMPLES)
     draft = Rendered(library_snapshot, scenario, request_for("brief", "commercial_payer"))
@@ -223,9 +246,6 @@ LONG_NAME = ("Blue Valley Health Plan of the Great Plains and Prairie " * 3)[:10
 
 
 def test_a_name_too_long_to_print_is_refused_at_entry():
-    from tests.documents.conftest import CONTRACT_EXAMPLES, example
-    from workbench.engine import ScenarioError
-
     with pytest.raises(ScenarioError) as refused:
         example(WORKED, CONTRACT_EXAMPLES, **{"Commercial Plan A": "Blue Valley " * 25})
 
@@ -267,9 +287,13 @@ def test_no_page_but_the_last_is_under_a_fifth_full(render_contract, kind, stake
 
 
 def _fill(page) -> float:
-    """The share of the page's text area that its content spans, top to bottom."""
+    """The share of the page's text area that its content spans, top to bottom.
+
+    The DRAFT watermark's letters (set at 110 pt) are not content.
+    """
     top, bottom = 0.95 * 72, page.height - 0.85 * 72
-    items = [w for w in page.extract_words() if top <= w["top"] and w["bottom"] <= bottom]
+    words = page.extract_words(extra_attrs=["size"])
+    items = [w for w in words if w["size"] < 40 and top <= w["top"] and w["bottom"] <= bottom]
     items += [i for i in page.images if top <= i["top"]]
     if not items:
         return 0.0

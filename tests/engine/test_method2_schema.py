@@ -92,6 +92,10 @@ BAD_INPUTS = [
         {"integration_model": "pcmh"},
         "integration_model: 'pcmh' is not one of cocm, pcbh, hybrid, reverse_integration",
     ),
+    (
+        {"focus_payer_kind": "plan"},
+        "focus_payer_kind: 'plan' is not one of commercial_payer, medicare_advantage, medicaid_mco",
+    ),
     ({"savings.source": ""}, "savings.source: must not be empty"),
     ({"name": "x" * 121}, "name: must be at most 120 characters"),
     ({"method": 3}, "method: 3 is not one of the methods this engine knows (1, 2)"),
@@ -154,6 +158,7 @@ def test_defaults_follow_section_1() -> None:
     assert scenario.uncertainty == {}
     assert scenario.savings.source is None
     assert scenario.integration_model == "cocm"
+    assert scenario.focus_payer_kind is None
 
 
 def test_the_savings_name_their_evidence_item_and_nothing_else_changes(variant2) -> None:

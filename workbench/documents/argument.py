@@ -20,6 +20,7 @@ from workbench.engine.sensitivity import BREAKEVEN_MAX_CASELOAD
 
 # Above this chance of a loss over the term the executive is told to look again.
 LOSS_WARNING = Decimal("0.2")
+HALF = Decimal("0.5")
 PER_TREATED = "per_treated_month"
 PAYER_CATEGORIES = ("payer",)
 
@@ -198,6 +199,9 @@ def brief_title(profile: ProfileInfo, payer: str) -> str:
 
 
 REACH = {
+    "payer": "These terms are priced for {payer} itself: from its attributed members, its "
+    "contracted code rates, its baseline cost and its share of our caseload. Each payer we work "
+    "with is priced separately, on the same program and the same method.",
     "employer": "The terms below are with {payer}, not with you. If your plan is self-funded "
     "and {payer} administers it, the fee and any shared savings are charged to your plan's "
     "claims like any other medical cost, so ask {payer} to carry the same terms for your "
@@ -217,7 +221,7 @@ REACH = {
 
 
 def how_the_ask_reaches(profile: ProfileInfo, evaluation: ContractEvaluation) -> str:
-    """Say how an ask priced for the focus payer reaches a stakeholder who is not that payer."""
+    """Say how an ask priced for the focus payer reaches the stakeholder (the payer itself too)."""
     template = REACH.get(profile.category)
     if template is None:
         return ""
@@ -325,6 +329,11 @@ def open_issues(
         issues.append(
             f"The program loses money in {percent(risk.probability_provider_net_negative)} of "
             "simulated terms: review the caseload and billing assumptions."
+        )
+    if risk.probability_payer_roi_below_one > HALF:
+        issues.append(
+            f"{payer}'s return is below 1 in {percent(risk.probability_payer_roi_below_one)} of "
+            "simulated terms: expect its analyst to test the savings assumption first."
         )
     if scenario.savings.source is None:
         issues.append("The savings assumption names no evidence item (savings.source).")

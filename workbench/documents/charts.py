@@ -114,10 +114,11 @@ def tornado(
     """Horizontal bars from the base value to the output at each input's low and high."""
     from matplotlib.ticker import MaxNLocator
 
-    height = 0.45 * len(labels) + 1.2
+    height = 0.45 * len(labels) + 1.5
     with _figure(height) as (figure, axes):
         # Fixed margins (in inches turned into fractions): a tight layout costs a second drawing.
-        figure.subplots_adjust(left=0.33, right=0.97, top=1 - 0.4 / height, bottom=0.75 / height)
+        # The legend sits in its own strip under the axis label, whatever the number of bars.
+        figure.subplots_adjust(left=0.33, right=0.97, top=1 - 0.4 / height, bottom=1.05 / height)
         rows = range(len(labels))[::-1]
         axes.barh(
             rows, [low - base for low in lows], left=base, color=PALETTE[1], label="at low value"
@@ -136,7 +137,7 @@ def tornado(
         axes.xaxis.set_major_formatter(money_axis([*lows, *highs, base]))
         axes.set_xlabel(x_label)
         _title(figure, title)
-        axes.legend(frameon=False, ncols=2, loc="upper right", bbox_to_anchor=(1, -0.12))
+        figure.legend(frameon=False, ncols=2, loc="lower right", bbox_to_anchor=(0.97, 0.0))
         return Chart(title, _svg(figure))
 
 
@@ -155,7 +156,7 @@ def distribution(
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     with _figure(2.9) as (figure, axes):
-        figure.subplots_adjust(left=0.09, right=0.98, top=0.88, bottom=0.2)
+        figure.subplots_adjust(left=0.09, right=0.98, top=0.82, bottom=0.2)
         lows = [low for low, _, _ in bins]
         widths = [high - low for low, high, _ in bins]
         axes.bar(lows, [count for _, _, count in bins], widths, align="edge", color=PALETTE[0])
@@ -175,7 +176,8 @@ def distribution(
         axes.yaxis.set_major_locator(MaxNLocator(4))
         axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v / total:.0%}"))
         axes.set_ylabel(y_label_share)
-        axes.legend(frameon=False, loc="upper right")
+        # Above the plot, beside the title: inside it the legend would cover the tallest bins.
+        axes.legend(frameon=False, ncols=3, loc="lower right", bbox_to_anchor=(1, 1.0))
         _title(figure, title)
         return Chart(title, _svg(figure))
 

@@ -291,13 +291,17 @@ def provider_of(request: DocumentRequest) -> tuple[str | None, str | None]:
 
 
 def number_citations(
-    profiles: tuple[ProfileInfo, ...], library: LibrarySnapshot, extra: tuple[str, ...] = ()
+    profiles: tuple[ProfileInfo, ...],
+    library: LibrarySnapshot,
+    extra: tuple[str, ...] = (),
+    domain_evidence: bool = True,
 ) -> dict[str, int]:
     """Number the evidence the document cites, in the order it is first used.
 
     Each stakeholder's chosen evidence comes first, then what backs their objections, then what
-    speaks to their heaviest domains; one piece of counter-evidence is always cited, since a
-    payer's analyst will bring it anyway; then `extra` (what the savings assumption rests on).
+    speaks to their heaviest domains (unless `domain_evidence` is off); one piece of
+    counter-evidence is always cited, since a payer's analyst will bring it anyway; then `extra`
+    (what the savings assumption rests on).
     Only items checked against their primary source are cited: a figure that could not be
     verified never reaches a document. Findings of one report share its number.
     """
@@ -305,7 +309,8 @@ def number_citations(
     for profile in profiles:
         keys += profile.evidence_focus
         keys += [key for _, _, evidence in profile.objections for key in evidence]
-        keys += [item.key for item in _domain_evidence(profile, library)]
+        if domain_evidence:
+            keys += [item.key for item in _domain_evidence(profile, library)]
     keys += [item.key for item in _citable(library) if item.stance != "supports"][:1]
     keys += extra
     citable = {item.key for item in _citable(library)}

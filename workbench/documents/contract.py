@@ -95,7 +95,6 @@ class Internal:
     breakeven: str
     recommendation: str
     open_issues: tuple[str, ...]
-    models: tuple[ModelRow, ...]
 
 
 @dataclass(frozen=True)
@@ -145,13 +144,16 @@ def build_contract_context(
     result = evaluation.result
     comparison = compare(scenario)
     profiles = tuple(library.profile(key) for key in request.stakeholders)
-    numbering = number_citations(profiles, library, extra=_savings_keys(scenario, library))
+    # Only the evidence the document argues from: the domains are described, not cited.
+    numbering = number_citations(
+        profiles, library, extra=_savings_keys(scenario, library), domain_evidence=False
+    )
     citations = tuple(
         citation_of(number, library.evidence_item(key)) for key, number in numbering.items()
     )
     views = tuple(_for_program(stakeholder_view(p, library, numbering), scenario) for p in profiles)
     audience = AUDIENCES[request.kind]
-    internal = _internal(evaluation, comparison) if audience == INTERNAL else None
+    internal = _internal(evaluation) if audience == INTERNAL else None
     model = next(
         (m for m in library.integration_models if m.key == scenario.integration_model), None
     )
@@ -232,12 +234,11 @@ def _meta(
     )
 
 
-def _internal(evaluation: ContractEvaluation, comparison) -> Internal:
+def _internal(evaluation: ContractEvaluation) -> Internal:
     scenario, result = evaluation.scenario, evaluation.result
     risk = monte_carlo(scenario, draws=MONTE_CARLO_DRAWS, seed=0)
     asked, held = tornado(scenario, kind=ASK), tornado(scenario, kind=MARGIN)
     no_savings = outcome(_without_savings(scenario), result.terms).result
-    models = _models(comparison.models, result.model)
     return Internal(
         zone=result.zone,
         no_savings=no_savings,
@@ -250,7 +251,6 @@ def _internal(evaluation: ContractEvaluation, comparison) -> Internal:
         ),
         recommendation=argument.recommendation(evaluation, no_savings, risk),
         open_issues=argument.open_issues(evaluation, no_savings, risk),
-        models=models,
     )
 
 
@@ -283,17 +283,20 @@ def _models(models, chosen: str) -> tuple[ModelRow, ...]:
 
 
 def _for_program(view: StakeholderView, scenario: ContractScenario) -> StakeholderView:
-    """Leave out the metrics for serious mental illness unless the program serves it."""
-    if scenario.integration_model in SMI_PROGRAMS:
-        return view
+    """Measure each domain by what this stakeholder tracks, and by SMI metrics only for SMI care."""
+    smi = scenario.integration_model in SMI_PROGRAMS
 
     def kept(metrics: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(m for m in metrics if not SMI_WORDS & set(m.lower().split()))
+        return tuple(m for m in metrics if smi or not SMI_WORDS & set(m.lower().split()))
 
-    domains = tuple(replace(point, metrics=kept(point.metrics)) for point in view.domains)
+    tracked = kept(view.metrics)
+    domains = tuple(
+        replace(point, metrics=tuple(m for m in point.metrics if m in tracked))
+        for point in view.domains
+    )
     return replace(
         view,
-        metrics=kept(view.metrics),
+        metrics=tracked,
         domains=domains,
         top_domains=domains[: len(view.top_domains)],
     )
@@ -302,8 +305,15 @@ def _for_program(view: StakeholderView, scenario: ContractScenario) -> Stakehold
 def _measures(
     library: LibrarySnapshot, views: tuple[StakeholderView, ...], scenario: ContractScenario
 ) -> tuple[MeasureInfo, ...]:
-    """The audience's measures, without those for serious mental illness unless the program is."""
-    chosen = choose_measures(library, views)
+    """The measures led by the audience's two heaviest domains, SMI measures only for SMI care.
+
+    A measure's first domain is what it mainly measures; all the measures touching the top
+    four domains would be nearly the whole list for every audience.
+    """
+    names = {point.name for view in views for point in view.top_domains[:2]}
+    keys = {domain.key for domain in library.domains if domain.name in names}
+    led = tuple(m for m in library.measures if m.domains[:1] and m.domains[0] in keys)
+    chosen = led or choose_measures(library, views)
     if scenario.integration_model in SMI_PROGRAMS:
         return chosen
     return tuple(m for m in chosen if m.key not in SMI_MEASURES)

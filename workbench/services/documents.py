@@ -135,6 +135,17 @@ def _validate_contract_request(request, library: LibrarySnapshot, scenario) -> N
             "name our organization first (record it as our own organization, or --prepared-by): "
             "a document argued from the contract term is not issued by an unnamed provider"
         )
+    kind = scenario.focus_payer_kind
+    misfits = [
+        key
+        for key in request.stakeholders
+        if kind and key != kind and library.profile(key).category == "payer"
+    ]
+    if misfits:
+        raise DocumentError(
+            f"stakeholder {', '.join(misfits)} does not fit {scenario.focus_payer}, a "
+            f"{kind} (focus_payer_kind); use {kind} or a stakeholder who is not a payer"
+        )
     source = scenario.savings.source
     if source is not None and source not in {item.key for item in library.evidence}:
         raise DocumentError(

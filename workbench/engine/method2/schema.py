@@ -33,6 +33,9 @@ SAVINGS_BASES = ("per_treated_month", "percent_of_cohort_tcoc")
 # The integration model the program runs (the library's keys): documents describe the program,
 # its codes and its quality measures by it. The engine's arithmetic does not depend on it.
 INTEGRATION_MODELS = ("cocm", "pcbh", "hybrid", "reverse_integration")
+# What kind of payer the focus payer is (the library's payer profiles): documents refuse a payer
+# profile of another kind. The engine's arithmetic does not depend on it.
+PAYER_KINDS = ("commercial_payer", "medicare_advantage", "medicaid_mco")
 TREND = Range(low=Decimal("-0.1"), high=Decimal("0.3"))
 # Method 1's basis and amount, refused here with the field that replaces them.
 METHOD_1_SAVINGS = {
@@ -112,6 +115,7 @@ class ContractScenario(_PricedForOnePayer):
     payment_model: Annotated[str, Choice(PAYMENT_MODELS)]
     focus_payer: Name
     integration_model: Annotated[str, Choice(INTEGRATION_MODELS)] = "cocm"
+    focus_payer_kind: Annotated[str, Choice(PAYER_KINDS)] | None = None
     contract: Contract = Field(default_factory=Contract)
     program: Program
     costs: Costs
