@@ -37,7 +37,7 @@ def test_the_models_match_the_latest_migration(app):
         assert compare_metadata(context, ModelBase.metadata) == []
 
 
-def test_a_claims_note_in_a_description_becomes_the_scenario_s_sizing(database_url, tmp_path):
+def test_a_claims_note_becomes_the_scenario_s_sizing_in_a_database_in_use(database_url, tmp_path):
     app = make_app(database_url, tmp_path)
     note = "Claims: baseline_tcoc_pmpm 512.40 from the claims sizing 1 of Acme: claims.csv."
     with app.app_context():
@@ -59,6 +59,18 @@ def test_a_claims_note_in_a_description_becomes_the_scenario_s_sizing(database_u
                 " description, created_at, updated_at, version)"
                 " VALUES (1, 'A', 1, 'ffs', '{}', :description, :now, :now, 1)",
                 {"description": f"Kept line.\n{note}"},
+            ),
+            # Rows that refer to the scenario: SQLite rebuilds its table to add the column.
+            (
+                "INSERT INTO negotiations (id, organization_id, title, stage, created_at,"
+                " updated_at, version) VALUES (1, 1, 'Renewal', 'background', :now, :now, 1)",
+                {},
+            ),
+            (
+                "INSERT INTO offers (id, negotiation_id, round, side, payment_model, rates,"
+                " response, scenario_id, created_at) VALUES"
+                " (1, 1, 1, 'ours', 'ffs', '{}', 'pending', 1, :now)",
+                {},
             ),
         ):
             db.session.execute(text(statement), {"now": now, **values})
