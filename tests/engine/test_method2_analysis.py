@@ -143,7 +143,8 @@ def test_terms_fixed_for_one_term_do_not_fit_another(contract_worked, variant2) 
 
 
 def _as_method_1(scenario: ContractScenario) -> dict:
-    data = scenario.model_dump(mode="json", exclude={"contract", "uncertainty"})
+    method_2_only = {"contract", "uncertainty", "integration_model", "focus_payer_kind"}
+    data = scenario.model_dump(mode="json", exclude=method_2_only)
     data["method"] = 1
     data["terms"].pop("cost_cv")
     data["savings"] = {"basis": "per_enrolled_month", "amount_per_enrolled_month": "80"}
