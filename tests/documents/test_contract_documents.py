@@ -298,3 +298,17 @@ def _fill(page) -> float:
     if not items:
         return 0.0
     return (max(i["bottom"] for i in items) - min(i["top"] for i in items)) / (bottom - top)
+
+
+def test_a_symbol_in_an_uppercased_table_head_keeps_its_case(render):
+    proposal = render(WORKED, "proposal", "commercial_payer")
+
+    assert "σ" in proposal.text and "Σ" not in proposal.text
+
+
+@pytest.mark.parametrize(("kind", "stakeholders"), [("proposal", ("commercial_payer",))])
+def test_us_spelling(render_contract, kind, stakeholders):
+    text = render_contract(WORKED, kind, *stakeholders).text.lower()
+
+    for british in ("favour", "enrolment", "counselling", "amortisation", "behaviour"):
+        assert british not in text

@@ -143,7 +143,7 @@ def test_terms_fixed_for_one_term_do_not_fit_another(contract_worked, variant2) 
 
 
 def _as_method_1(scenario: ContractScenario) -> dict:
-    method_2_only = {"contract", "uncertainty", "integration_model"}
+    method_2_only = {"contract", "uncertainty", "integration_model", "focus_payer_kind"}
     data = scenario.model_dump(mode="json", exclude=method_2_only)
     data["method"] = 1
     data["terms"].pop("cost_cv")
