@@ -4,7 +4,9 @@ Every check reads the rendered PDF's text (pypdf) or the HTML the PDF was made f
 """
 
 import io
+import json
 import re
+from decimal import Decimal
 
 import pdfplumber
 import pytest
@@ -312,3 +314,30 @@ def test_us_spelling(render_contract, kind, stakeholders):
 
     for british in ("favour", "enrolment", "counselling", "amortisation", "behaviour"):
         assert british not in text
+
+
+def test_the_executive_summary_prints_the_analysis_the_page_and_the_command_line_show(
+    render_contract,
+):
+    """One analysis: tests/web/test_scenarios_method2.py checks the page against the same run."""
+    from click.testing import CliRunner
+
+    from workbench.cli import cli
+    from workbench.documents.sensitivity import MONTE_CARLO_DRAWS, MONTE_CARLO_SEED
+
+    document = render_contract(WORKED, "executive-summary")
+    text, risk = squeeze(document.text), document.context.internal.risk
+    command = [
+        "rates", str(CONTRACT_EXAMPLES / WORKED), "--json", "--tornado", "--breakeven",
+        "--monte-carlo", str(MONTE_CARLO_DRAWS), "--seed", str(MONTE_CARLO_SEED),
+    ]  # fmt: skip
+    printed = json.loads(CliRunner().invoke(cli, command).stdout)
+
+    for name in ("p10", "p50", "p90"):
+        shown = money(Decimal(printed["monte_carlo"]["provider_net"][name]))
+        assert money(getattr(risk.provider_net, name)) == shown
+        assert shown in text
+    chance = Decimal(printed["monte_carlo"]["probability_provider_net_negative"])
+    assert risk.probability_provider_net_negative == chance
+    sentence = squeeze(document.context.internal.breakeven)
+    assert printed["breakeven"]["caseload_per_fte"] in sentence and sentence in text

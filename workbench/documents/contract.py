@@ -28,22 +28,18 @@ from workbench.documents.context import (
     stakeholder_view,
 )
 from workbench.documents.labels import MODEL_LABELS
+from workbench.documents.sensitivity import analyse_contract
 from workbench.documents.snapshot import LibrarySnapshot, MeasureInfo, ModelInfo, ProfileInfo
 from workbench.engine.contract import (
-    ASK,
-    MARGIN,
     ContractEvaluation,
     ContractMonteCarlo,
     ContractResult,
     ContractScenario,
     ContractTornado,
     Zone,
-    breakeven_caseload,
     compare,
     evaluate,
-    monte_carlo,
     outcome,
-    tornado,
 )
 
 TEMPLATE_VERSION = "2026.12.1"
@@ -54,7 +50,6 @@ AUDIENCES = {
     "executive-summary": INTERNAL,
     "meeting-packet": INTERNAL,
 }
-MONTE_CARLO_DRAWS = 10_000
 # Measures for people with schizophrenia or bipolar disorder: only for a program that serves them.
 SMI_MEASURES = frozenset({"ssd", "smd", "smc", "saa"})
 SMI_PROGRAMS = frozenset({"reverse_integration"})
@@ -236,18 +231,18 @@ def _meta(
 
 def _internal(evaluation: ContractEvaluation) -> Internal:
     scenario, result = evaluation.scenario, evaluation.result
-    risk = monte_carlo(scenario, draws=MONTE_CARLO_DRAWS, seed=0)
-    asked, held = tornado(scenario, kind=ASK), tornado(scenario, kind=MARGIN)
+    analysis = analyse_contract(scenario, result.model)
+    risk = analysis.risk
     no_savings = outcome(_without_savings(scenario), result.terms).result
     return Internal(
         zone=result.zone,
         no_savings=no_savings,
         risk=risk,
         drawn=tuple(input_range(d.input, d.low, d.mode, d.high) for d in risk.distributions),
-        ask_swings=_swings(asked),
-        margin_swings=_swings(held),
+        ask_swings=_swings(analysis.ask),
+        margin_swings=_swings(analysis.margin),
         breakeven=argument.breakeven_caseload_sentence(
-            result, scenario, breakeven_caseload(scenario)
+            result, scenario, analysis.breakeven_caseload
         ),
         recommendation=argument.recommendation(evaluation, no_savings, risk),
         open_issues=argument.open_issues(evaluation, no_savings, risk),

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from workbench.documents.charts import Chart, distribution, tornado
 from workbench.documents.labels import SHORT_MODEL_LABELS, describe_input
-from workbench.documents.sensitivity import MONTE_CARLO_DRAWS, MONTE_CARLO_SEED
+from workbench.documents.sensitivity import MONTE_CARLO_DRAWS, MONTE_CARLO_SEED, analyse_contract
 from workbench.engine import contract
 from workbench.models import Scenario
 
@@ -87,20 +87,18 @@ def build_contract_analysis(
     record: Scenario, scenario: contract.ContractScenario, model: str
 ) -> ContractAnalysis:
     """Run the scenario's one analysis under `model` and label it for the page."""
-    risk = contract.monte_carlo(scenario, model, MONTE_CARLO_DRAWS, MONTE_CARLO_SEED)
+    analysis = analyse_contract(scenario, model)
+    risk = analysis.risk
     return ContractAnalysis(
         scenario=record,
         model=model,
         result=contract.evaluate(scenario, model).result,
-        tornados=tuple(
-            _tornado_view(contract.tornado(scenario, model, kind))
-            for kind in (contract.ASK, contract.MARGIN)
-        ),
+        tornados=(_tornado_view(analysis.ask), _tornado_view(analysis.margin)),
         risk=risk,
         ranges=tuple(
             InputRange(*label_input(d.input), d.low, d.mode, d.high) for d in risk.distributions
         ),
-        breakeven_caseload=contract.breakeven_caseload(scenario, model),
+        breakeven_caseload=analysis.breakeven_caseload,
         distribution_chart=_distribution_chart(risk),
         command=(
             f"workbench rates FILE --model {model} --tornado --monte-carlo "
