@@ -41,7 +41,7 @@ from workbench.documents.snapshot import (
     ProfileInfo,
     SavingsRange,
 )
-from workbench.errors import WorkbenchError
+from workbench.errors import ConflictError, WorkbenchError
 from workbench.models import (
     DocumentArtifact,
     EvidenceItem,
@@ -317,6 +317,42 @@ def approve_document(
         comment,
     )
     record_event(session, "document.approved", user_id=user_id, target=artifact)
+
+
+def stamp_approval(session: Session, artifact: DocumentArtifact, approval: str) -> None:
+    """Render a method-2 document again with "Approved by ..." where it said DRAFT.
+
+    Only the stamp may change: the scenario, the library and the design must still be those of
+    the version the executive reviewed (the same cache key), or approving is refused. Method-1
+    documents print no draft mark and are kept as they are.
+    """
+    inputs = artifact.inputs_snapshot
+    if inputs.get("method") == engine.METHOD_VERSION:
+        return
+    scenario = engine.parse_scenario(inputs["scenario"])
+    own = inputs.get("own_organization")
+    request = DocumentRequest(
+        kind=inputs["document"],
+        stakeholders=tuple(inputs["stakeholders"]),
+        prepared_by=inputs["prepared_by"],
+        issued=date.fromisoformat(inputs["issued"]),
+        version=inputs["version"],
+        own_organization=OwnOrganization(**own) if own else None,
+    )
+    library = get_library_snapshot(session)
+    if _cache_key(_inputs_snapshot(scenario, request, library)) != artifact.cache_key:
+        raise ConflictError(
+            "the evidence library or the document design changed after this version was made; "
+            "generate it again and approve the new version",
+            "document",
+        )
+    context = document_context(dataclasses.replace(request, approval=approval), scenario, library)
+    try:
+        rendered = render_document(context)
+    except RenderError as error:
+        raise DocumentError(f"the approved {request.kind} could not be stamped: {error}") from error
+    artifact.pdf, artifact.page_count = rendered.pdf, rendered.page_count
+    artifact.sha256 = hashlib.sha256(rendered.pdf).hexdigest()
 
 
 def _stored_artifact(

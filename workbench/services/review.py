@@ -28,6 +28,7 @@ from workbench.services.documents import (
     approve_document,
     build_document_request,
     request_document,
+    stamp_approval,
 )
 from workbench.services.negotiations import advance_stage, negotiations_with
 
@@ -135,6 +136,8 @@ def submit_for_review(session: Session, artifact: DocumentArtifact, user: User) 
 def approve(session: Session, artifact: DocumentArtifact, user: User, comment: str) -> None:
     """Approve a document in review; from then on it is frozen."""
     _require_in_review(artifact)
+    today = utcnow()
+    stamp_approval(session, artifact, f"{user.name} on {today:%B} {today.day}, {today.year}")
     approve_document(session, artifact, user.id, comment or None)
     _follow_document(session, artifact, NegotiationStage.APPROVED, user, "approved")
 
