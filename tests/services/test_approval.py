@@ -19,12 +19,13 @@ from workbench.services.documents import generate_document
 from workbench.services.review import approve
 
 WORKED = Path(__file__).resolve().parents[2] / "examples" / "worked-example.yaml"
+TODAY = date(2026, 12, 4)
 
 
 @pytest.fixture
 def in_review(library, lead):
     scenario = scenario_from_text(WORKED.read_text())
-    request = DocumentRequest("brief", ("commercial_payer",), "Riverside Primary Care", date.today())
+    request = DocumentRequest("brief", ("commercial_payer",), "Riverside Primary Care", TODAY)
     artifact, _ = generate_document(db.session, scenario, request, user_id=lead.id)
     artifact.status = DocumentStatus.IN_REVIEW
     db.session.flush()
