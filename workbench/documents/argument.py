@@ -288,35 +288,43 @@ def recommendation(
     return text
 
 
-MSR_FIELD = "terms.minimum_savings_rate:"
+MSR_FIELD = "terms.minimum_savings_rate"
 
 
-def _in_words(warning: str) -> str:
-    """An engine warning for a reader: without its field path, as a sentence."""
-    _, _, rule = warning.partition(": ")
-    return (rule[:1].upper() + rule[1:] + ".") if rule else warning
+def warnings_for_reader(evaluation: ContractEvaluation) -> list[str]:
+    """The engine's warnings with its one-per-year credible-MSR lines said once, as percentages.
 
-
-def _credible_msr(evaluation: ContractEvaluation) -> list[str]:
-    """One issue for the years whose minimum savings rate is below what the benchmark can show."""
+    Each stays "field: rule", so a page can still put it beside its input.
+    """
+    warnings = [w for w in evaluation.warnings if not w.startswith(f"{MSR_FIELD}:")]
     msr = evaluation.scenario.terms.minimum_savings_rate
     below = [
         y for y in evaluation.result.years if y.credible_msr is not None and msr < y.credible_msr
     ]
-    if not below or evaluation.result.model != "total_cost_of_care":
-        return []
-    numbers = [str(y.year) for y in below]
-    years = (
-        f"year {numbers[0]}"
-        if len(numbers) == 1
-        else (f"years {', '.join(numbers[:-1])} and {numbers[-1]}")
-    )
-    credible = sorted({percent(y.credible_msr) for y in below})
-    return [
-        f"The minimum savings rate of {percent(msr)} is below what a benchmark of this size can"
-        f" tell from noise (credible MSR {' to '.join(credible)} in {years}): savings that"
-        " small prove nothing either way, so the ask should not rest on them."
-    ]
+    if below and evaluation.result.model == "total_cost_of_care":
+        numbers = [str(y.year) for y in below]
+        years = (
+            f"year {numbers[0]}"
+            if len(numbers) == 1
+            else (f"years {', '.join(numbers[:-1])} and {numbers[-1]}")
+        )
+        credible = sorted({percent(y.credible_msr) for y in below})
+        warnings.append(
+            f"{MSR_FIELD}: {percent(msr)} is below what a benchmark of this size can tell from"
+            f" noise (credible MSR {' to '.join(credible)} in {years}): savings that small prove"
+            " nothing either way, so the ask should not rest on them"
+        )
+    return warnings
+
+
+def _in_words(warning: str) -> str:
+    """A warning for a reader of the document: without its field path, as a sentence."""
+    _, _, rule = warning.partition(": ")
+    if not rule:
+        return warning
+    if warning.startswith(f"{MSR_FIELD}:"):
+        rule = "The minimum savings rate of " + rule
+    return rule[:1].upper() + rule[1:] + "."
 
 
 def open_issues(
@@ -325,8 +333,7 @@ def open_issues(
     """List what the executive should settle before approving, from this scenario's figures."""
     result, scenario = evaluation.result, evaluation.scenario
     payer = result.focus_payer
-    issues = [_in_words(w) for w in evaluation.warnings if not w.startswith(MSR_FIELD)]
-    issues.extend(_credible_msr(evaluation))
+    issues = [_in_words(w) for w in warnings_for_reader(evaluation)]
     if not scenario.focus.rates and result.model != "bundled":
         issues.append(f"{payer} does not pay the CoCM codes yet: the ask assumes it will.")
     if value_first(result):

@@ -16,6 +16,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, selectinload
 
 from workbench import engine
+from workbench.documents.argument import warnings_for_reader
 from workbench.documents.charts import Chart
 from workbench.documents.labels import OUTPUT_LABELS, describe_input
 from workbench.documents.render import make_charts, models_chart
@@ -222,7 +223,10 @@ def preview_scenario(data: Mapping[str, Any]) -> Preview:
         # model) would alarm about terms that are not on the table.
         evaluation = contract.evaluate(scenario)
         return Preview(
-            warnings=evaluation.warnings + result_warnings(scenario, evaluation.result),
+            warnings=(
+                *warnings_for_reader(evaluation),
+                *result_warnings(scenario, evaluation.result),
+            ),
             evaluation=evaluation,
             comparison=comparison,
             zone=None
