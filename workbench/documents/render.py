@@ -170,7 +170,7 @@ def make_contract_charts(
         "term": lambda: _term_chart(evaluation),
         "ask": lambda: _swings_chart(internal.ask_swings, ASK_TITLE, ASK_AXIS),
         "margin": lambda: _swings_chart(internal.margin_swings, MARGIN_TITLE, MARGIN_AXIS),
-        "distribution": lambda: _term_distribution_chart(internal.risk),
+        "distribution": lambda: term_distribution_chart(internal.risk),
     }
     return ContractCharts(**{name: drawers[name]() for name in CONTRACT_CHARTS.get(kind, ())})
 
@@ -208,7 +208,7 @@ def _swings_chart(swings: Swings, title: str, axis: str) -> Chart:
     )
 
 
-def _term_distribution_chart(risk: ContractMonteCarlo) -> Chart | None:
+def term_distribution_chart(risk: ContractMonteCarlo) -> Chart | None:
     """The spread of PV provider net over the simulated terms, with its P10, P50 and P90."""
     if not risk.provider_net_histogram:
         return None

@@ -6,8 +6,9 @@ documents) that `workbench rates` reproduces with those flags."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from workbench.documents.charts import Chart, distribution, tornado
+from workbench.documents.charts import Chart, tornado
 from workbench.documents.labels import SHORT_MODEL_LABELS, describe_input
+from workbench.documents.render import term_distribution_chart
 from workbench.documents.sensitivity import MONTE_CARLO_DRAWS, MONTE_CARLO_SEED, analyse_contract
 from workbench.engine import contract
 from workbench.models import Scenario
@@ -99,7 +100,7 @@ def build_contract_analysis(
             InputRange(*label_input(d.input), d.low, d.mode, d.high) for d in risk.distributions
         ),
         breakeven_caseload=analysis.breakeven_caseload,
-        distribution_chart=_distribution_chart(risk),
+        distribution_chart=term_distribution_chart(risk),
         command=(
             f"workbench rates FILE --model {model} --tornado --monte-carlo "
             f"{MONTE_CARLO_DRAWS} --seed {MONTE_CARLO_SEED} --breakeven"
@@ -148,24 +149,4 @@ def _tornado_view(swings: contract.ContractTornado) -> TornadoView:
         ),
         unmoved=tuple(label_input(bar.input)[0] for bar in swings.bars if bar.swing == 0),
         chart=chart,
-    )
-
-
-def _distribution_chart(risk: contract.ContractMonteCarlo) -> Chart | None:
-    if not risk.provider_net_histogram:
-        return None
-    markers = {
-        name: float(value)
-        for name, value in (
-            ("P10", risk.provider_net.p10),
-            ("P50", risk.provider_net.p50),
-            ("P90", risk.provider_net.p90),
-        )
-        if value is not None
-    }
-    return distribution(
-        f"Provider net over the term, {risk.draws:,} draws with the terms fixed",
-        [(float(b.low), float(b.high), b.draws) for b in risk.provider_net_histogram],
-        markers,
-        "Provider net over the term, US dollars, present value",
     )
