@@ -118,7 +118,10 @@ def approve(page: Page, document_url: str) -> None:
     page.get_by_role("link", name=re.compile("Proposal")).first.click()
     page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_label("Comment").fill("Approved for the January meeting.")
-    page.get_by_role("button", name="Approve").click()
+    # Wait for the approval's answer: a new navigation at once would abandon the POST on a slow
+    # machine (seen in a fresh clone's `make test` with a server running beside it).
+    with page.expect_navigation():
+        page.get_by_role("button", name="Approve").click()
     page.goto(document_url)
     expect(page.locator(".badge").first).to_have_text("approved")
     expect(page.get_by_text("Approved for the January meeting.")).to_be_visible()
