@@ -58,3 +58,24 @@ def test_a_unit_that_raises_writes_nothing_and_starts_no_job(app):
 
     assert db.session.scalars(select(Job)).all() == []
     assert db.session.info == {}
+
+
+def test_views_and_services_leave_the_commit_to_the_unit_of_work():
+    """Views hand `work()` to services; only the edges that open a unit name db.session or commit.
+
+    The edges: a request (web/unit.py), a job run (services/jobs.py), the unit itself.
+    """
+    import pathlib
+
+    package = pathlib.Path(__file__).parents[2] / "workbench"
+    edges = ("web/unit.py", "services/jobs.py", "services/unit_of_work.py")
+    allowed = {package / edge for edge in edges}
+    offenders = [
+        f"{path.relative_to(package)}: {needle}"
+        for folder in ("web", "services")
+        for path in sorted((package / folder).rglob("*.py"))
+        if path not in allowed
+        for needle in ("db.session", ".commit()", ".rollback()")
+        if needle in path.read_text()
+    ]
+    assert offenders == []

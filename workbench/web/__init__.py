@@ -1,15 +1,14 @@
 """Blueprints: thin views that parse a request, call a service and render."""
 
-from flask import Flask, Response
+from flask import Flask
 from flask_login import current_user
 
 from workbench.documents.environment import money, number, percent, ratio
 from workbench.documents.labels import MODEL_LABELS, SHORT_MODEL_LABELS
 from workbench.engine.contract import METHOD
-from workbench.extensions import db
 from workbench.models.enums import ADMINISTER, REVIEW
-from workbench.services.unit_of_work import finish
 from workbench.web.formats import per_dollar
+from workbench.web.unit import finish_unit_of_work
 
 # (endpoint, label, permission needed to see the link); every view checks again on the server.
 NAV_LINKS = (
@@ -55,16 +54,6 @@ def register_blueprints(app: Flask) -> None:
     )
     app.context_processor(page_globals)
     app.after_request(finish_unit_of_work)
-
-
-def finish_unit_of_work(response: Response) -> Response:
-    """Commit the request's work when its answer is a success or a redirect, else roll it back.
-
-    This is the one commit of a request: views and services only add and flush. A commit that
-    fails raises here, so the person gets the error page rather than a success that was not saved.
-    """
-    finish(db.session, response.status_code < 400)
-    return response
 
 
 def page_globals() -> dict:

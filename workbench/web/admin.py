@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from workbench.extensions import db
 from workbench.models.enums import ADMINISTER, Role
 from workbench.services.accounts import AccountError, create_user, get_user, update_account
 from workbench.services.audit_log import (
@@ -17,6 +16,7 @@ from workbench.services.audit_log import (
 from workbench.web.errors import show_on_form
 from workbench.web.forms.accounts import UserCreateForm, UserUpdateForm
 from workbench.web.security import permission_required
+from workbench.web.unit import work
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -30,7 +30,7 @@ def only_administrators() -> None:
 @blueprint.get("/users")
 def users() -> str:
     """List the accounts with their roles."""
-    accounts = list_users(db.session)
+    accounts = list_users(work())
     forms = {user.id: UserUpdateForm(obj=user, prefix=f"u{user.id}") for user in accounts}
     return render_template("admin/users.html", users=accounts, forms=forms)
 
@@ -42,7 +42,7 @@ def new_user():
     if form.validate_on_submit():
         try:
             user = create_user(
-                db.session,
+                work(),
                 form.email.data,
                 form.password.data,
                 Role(form.role.data),
@@ -60,12 +60,12 @@ def new_user():
 @blueprint.post("/users/<int:user_id>")
 def update_user(user_id: int):
     """Change a person's role or enable/disable the account (disabling signs them out)."""
-    user = get_user(db.session, user_id) or abort(404)
+    user = get_user(work(), user_id) or abort(404)
     form = UserUpdateForm(prefix=f"u{user.id}")
     if not form.validate_on_submit():
         abort(400)
     try:
-        update_account(db.session, user, Role(form.role.data), form.active.data, by=current_user)
+        update_account(work(), user, Role(form.role.data), form.active.data, by=current_user)
     except AccountError as error:
         flash(str(error), "error")
         return redirect(url_for("admin.users"))
@@ -84,10 +84,10 @@ def audit_log() -> str:
         until=_next_day(request.args.get("until")),
     )
     page = max(1, request.args.get("page", 1, type=int))
-    users, actions, targets = get_audit_choices(db.session)
+    users, actions, targets = get_audit_choices(work())
     return render_template(
         "admin/audit.html",
-        events=get_audit_events(db.session, audit_filter, page),
+        events=get_audit_events(work(), audit_filter, page),
         users=users,
         actions=actions,
         targets=targets,

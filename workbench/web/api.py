@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from workbench import engine
 from workbench.errors import Problem, WorkbenchError, problems_from_lines
-from workbench.extensions import csrf, db
+from workbench.extensions import csrf
 from workbench.models import DocumentArtifact
 from workbench.models.enums import EDIT, READ
 from workbench.services.accounts import get_user_by_token
@@ -24,6 +24,7 @@ from workbench.services.rates import RatesRequest, build_rates_report
 from workbench.services.review import get_document, list_documents
 from workbench.web.errors import HTTP_ERROR_CODES
 from workbench.web.security import permission_required
+from workbench.web.unit import work
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(blueprint)
@@ -33,7 +34,7 @@ csrf.exempt(blueprint)
 def authenticate_token() -> Any:
     """Identify the caller by `Authorization: Bearer <token>`; anything else is 401."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    user = get_user_by_token(db.session, token.strip()) if scheme.lower() == "bearer" else None
+    user = get_user_by_token(work(), token.strip()) if scheme.lower() == "bearer" else None
     if user is None:
         raise WorkbenchError(
             "a valid API token is required (Authorization: Bearer <token>)", status=401
@@ -87,21 +88,21 @@ def evaluate() -> Any:
 def documents() -> Any:
     """List the generated documents, newest first (optionally ?status=approved)."""
     status = request.args.get("status", "")
-    return jsonify(documents=[_document_json(d) for d in list_documents(db.session, status)])
+    return jsonify(documents=[_document_json(d) for d in list_documents(work(), status)])
 
 
 @blueprint.get("/documents/<int:document_id>")
 @permission_required(READ)
 def document(document_id: int) -> Any:
     """Describe one document: status, provenance and where to get the PDF."""
-    return jsonify(_document_json(get_document(db.session, document_id) or abort(404)))
+    return jsonify(_document_json(get_document(work(), document_id) or abort(404)))
 
 
 @blueprint.get("/documents/<int:document_id>.pdf")
 @permission_required(READ)
 def document_pdf(document_id: int) -> Response:
     """Return the document's PDF bytes."""
-    artifact = get_document(db.session, document_id) or abort(404)
+    artifact = get_document(work(), document_id) or abort(404)
     return Response(artifact.pdf, mimetype="application/pdf", headers={"ETag": artifact.sha256})
 
 
@@ -109,11 +110,11 @@ def document_pdf(document_id: int) -> Response:
 @permission_required(EDIT)
 def offers(negotiation_id: int) -> Any:
     """Record an offer or counteroffer (round, side, payment_model, pmpm, rates, response)."""
-    negotiation = get_negotiation(db.session, negotiation_id) or abort(404)
+    negotiation = get_negotiation(work(), negotiation_id) or abort(404)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise WorkbenchError("the body must be a JSON object", status=400)
-    offer = record_offer(db.session, negotiation, user=g.api_user, **_offer_fields(body))
+    offer = record_offer(work(), negotiation, user=g.api_user, **_offer_fields(body))
     return jsonify(
         id=offer.id,
         round=offer.round,

@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, logout_user
 
-from workbench.extensions import db, limiter
+from workbench.extensions import limiter
 from workbench.services.accounts import (
     AccountError,
     authenticate,
@@ -14,6 +14,7 @@ from workbench.services.accounts import (
 from workbench.web.errors import show_on_form
 from workbench.web.forms.accounts import LoginForm, PasswordChangeForm
 from workbench.web.security import safe_next, start_session
+from workbench.web.unit import work
 
 blueprint = Blueprint("auth", __name__)
 FAILED_SIGN_IN = "That email and password do not match an active account."
@@ -31,7 +32,7 @@ def login():
     form = LoginForm()
     next_page = safe_next(request.args.get("next"))
     if form.validate_on_submit():
-        user = authenticate(db.session, form.email.data, form.password.data)
+        user = authenticate(work(), form.email.data, form.password.data)
         if user is not None:
             start_session(user)
             return redirect(next_page or url_for("main.home"))
@@ -56,7 +57,7 @@ def account():
     if form.validate_on_submit():
         try:
             change_password(
-                db.session, current_user, form.current_password.data, form.new_password.data
+                work(), current_user, form.current_password.data, form.new_password.data
             )
         except AccountError as error:
             show_on_form(form, error, "new_password")
@@ -71,5 +72,5 @@ def account():
 @blueprint.post("/account/token")
 def new_api_token():
     """Issue a new API token (shown once) and revoke the old one."""
-    token = issue_api_token(db.session, current_user)
+    token = issue_api_token(work(), current_user)
     return render_template("auth/account.html", form=PasswordChangeForm(formdata=None), token=token)

@@ -12,7 +12,6 @@ from flask import (
 )
 from flask_login import current_user
 
-from workbench.extensions import db
 from workbench.models import DocumentArtifact
 from workbench.models.enums import EDIT, REVIEW, DocumentStatus
 from workbench.services.documents import DocumentError
@@ -32,6 +31,7 @@ from workbench.services.review import (
 from workbench.web.errors import show_on_form
 from workbench.web.forms.documents import GenerateForm, ReviewForm
 from workbench.web.security import login_is_fresh, permission_required
+from workbench.web.unit import work
 
 blueprint = Blueprint("documents", __name__, url_prefix="/documents")
 
@@ -42,19 +42,19 @@ def index() -> str:
     status = request.args.get("status", "")
     if status not in {s.value for s in DocumentStatus}:
         status = ""
-    return _index_page(GenerateForm(get_generation_choices(db.session), formdata=None), status)
+    return _index_page(GenerateForm(get_generation_choices(work()), formdata=None), status)
 
 
 @blueprint.post("/generate")
 @permission_required(EDIT)
 def generate():
     """Serve the stored document for this request, or start rendering it and show the job."""
-    form = GenerateForm(get_generation_choices(db.session))
+    form = GenerateForm(get_generation_choices(work()))
     if not form.validate_on_submit():
         return _index_page(form), 422
     try:
         artifact, job = start_document(
-            db.session,
+            work(),
             form.scenario.data,
             form.kind.data,
             tuple(form.stakeholders.data),
@@ -76,7 +76,7 @@ def show(document_id: int) -> str:
     return render_template(
         "document_pages/show.html",
         document=artifact,
-        versions=list_versions(db.session, artifact),
+        versions=list_versions(work(), artifact),
         form=ReviewForm(formdata=None),
         fresh=login_is_fresh(),
     )
@@ -113,7 +113,7 @@ def sent(document_id: int):
 @blueprint.get("/review", endpoint="review_queue")
 def review_queue() -> str:
     """List the documents waiting for an executive's decision."""
-    return render_template("document_pages/review.html", documents=list_review_queue(db.session))
+    return render_template("document_pages/review.html", documents=list_review_queue(work()))
 
 
 @blueprint.post("/<int:document_id>/approve")
@@ -133,7 +133,7 @@ def send_back_view(document_id: int):
 def _index_page(form: GenerateForm, status: str = "") -> str:
     return render_template(
         "document_pages/index.html",
-        documents=list_documents(db.session, status),
+        documents=list_documents(work(), status),
         status=status,
         statuses=[s.value for s in DocumentStatus],
         form=form,
@@ -150,7 +150,7 @@ def _decision(document_id: int, step, message: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        step(db.session, artifact, current_user, form.comment.data or "")
+        step(work(), artifact, current_user, form.comment.data or "")
     except ReviewError as error:
         show_on_form(form, error, "comment")
         return render_template(
@@ -158,7 +158,7 @@ def _decision(document_id: int, step, message: str):
             document=artifact,
             form=form,
             fresh=True,
-            versions=list_versions(db.session, artifact),
+            versions=list_versions(work(), artifact),
         ), error.status
     flash(message, "info")
     return redirect(url_for("documents.show", document_id=document_id))
@@ -167,7 +167,7 @@ def _decision(document_id: int, step, message: str):
 def _review_step(document_id: int, step, message: str):
     artifact = _document(document_id)
     try:
-        step(db.session, artifact, current_user)
+        step(work(), artifact, current_user)
     except ReviewError as error:
         flash(str(error), "error")
         return redirect(url_for("documents.show", document_id=document_id))
@@ -176,7 +176,7 @@ def _review_step(document_id: int, step, message: str):
 
 
 def _document(document_id: int) -> DocumentArtifact:
-    return get_document(db.session, document_id) or abort(404)
+    return get_document(work(), document_id) or abort(404)
 
 
 def _filename(artifact: DocumentArtifact) -> str:

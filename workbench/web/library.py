@@ -3,7 +3,6 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from workbench.extensions import db
 from workbench.models.enums import EDIT
 from workbench.services.evidence import (
     create_local_evidence,
@@ -15,6 +14,7 @@ from workbench.services.evidence import (
 from workbench.services.overview import get_library_overview
 from workbench.web.forms.evidence import LocalEvidenceForm
 from workbench.web.security import permission_required
+from workbench.web.unit import work
 
 blueprint = Blueprint("library", __name__, url_prefix="/library")
 
@@ -38,13 +38,13 @@ def library_names() -> dict:
 @blueprint.get("/", endpoint="profiles")
 def profiles() -> str:
     """List the stakeholder profiles with the value domains each weighs most."""
-    return render_template("library/profiles.html", overview=get_library_overview(db.session))
+    return render_template("library/profiles.html", overview=get_library_overview(work()))
 
 
 @blueprint.get("/profiles/<key>")
 def profile(key: str) -> str:
     """Show one stakeholder profile: weights, what is in it for them, objections, asks."""
-    page = get_profile(db.session, key) or abort(404)
+    page = get_profile(work(), key) or abort(404)
     return render_template("library/profile.html", profile=page)
 
 
@@ -52,7 +52,7 @@ def profile(key: str) -> str:
 def evidence() -> str:
     """List the evidence, filtered by value domain, stance or kind."""
     library = list_evidence(
-        db.session,
+        work(),
         domain=request.args.get("domain", ""),
         stance=request.args.get("stance", ""),
         kind=request.args.get("kind", ""),
@@ -64,9 +64,9 @@ def evidence() -> str:
 @permission_required(EDIT)
 def new_evidence():
     """Add local evidence (a pilot's results) with its source."""
-    form = LocalEvidenceForm(list_domains(db.session))
+    form = LocalEvidenceForm(list_domains(work()))
     if form.validate_on_submit():
-        item = create_local_evidence(db.session, form.evidence(), current_user)
+        item = create_local_evidence(work(), form.evidence(), current_user)
         flash(f"Added “{item.study}” to the evidence library.", "info")
         return redirect(url_for("library.evidence_item", key=item.key))
     status = 422 if form.errors else 200
@@ -76,5 +76,5 @@ def new_evidence():
 @blueprint.get("/evidence/<key>")
 def evidence_item(key: str) -> str:
     """Show one study or pilot with its full citation and note."""
-    item = get_evidence(db.session, key) or abort(404)
+    item = get_evidence(work(), key) or abort(404)
     return render_template("library/evidence_item.html", item=item)

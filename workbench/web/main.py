@@ -2,12 +2,12 @@
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from workbench.extensions import db
 from workbench.models.enums import JobStatus
 from workbench.services.claims_sizings import claims_sizing_organization
 from workbench.services.jobs import get_job
 from workbench.services.overview import get_dashboard
 from workbench.web.security import now
+from workbench.web.unit import work
 
 blueprint = Blueprint("main", __name__)
 
@@ -18,7 +18,7 @@ def _document_page(document_id: int) -> str:
 
 def _claims_section(sizing_id: int) -> str | None:
     """A sizing is shown in its organization's page, in the claims section."""
-    organization_id = claims_sizing_organization(db.session, sizing_id)
+    organization_id = claims_sizing_organization(work(), sizing_id)
     if organization_id is None:
         return None
     return url_for("organizations.show", organization_id=organization_id, _anchor="claims")
@@ -31,13 +31,13 @@ RESULT_PAGES = {"document": _document_page, "claims_sizing": _claims_section}
 @blueprint.get("/")
 def home() -> str:
     """Show the dashboard."""
-    return render_template("main/home.html", dashboard=get_dashboard(db.session, now()))
+    return render_template("main/home.html", dashboard=get_dashboard(work(), now()))
 
 
 @blueprint.get("/jobs/<int:job_id>")
 def job(job_id: int):
     """Show a background job's progress; htmx polls this until it ends, then goes to the result."""
-    record = get_job(db.session, job_id) or abort(404)
+    record = get_job(work(), job_id) or abort(404)
     result_url = _result_url(record)
     if request.headers.get("HX-Request"):
         response = render_template("main/_job.html", job=record, result_url=result_url)

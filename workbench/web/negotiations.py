@@ -3,7 +3,6 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from workbench.extensions import db
 from workbench.models.enums import EDIT, OfferResponse
 from workbench.services.negotiations import (
     OFFER_RATE_CODES,
@@ -32,6 +31,7 @@ from workbench.web.forms.negotiations import (
     OfferResponseForm,
 )
 from workbench.web.security import permission_required
+from workbench.web.unit import work
 
 blueprint = Blueprint("negotiations", __name__, url_prefix="/negotiations")
 # The offer form names its rate fields rate_<code>; the service names them rates.<code>.
@@ -54,8 +54,8 @@ def index() -> str:
     payer = request.args.get("organization", type=int)
     return render_template(
         "negotiations/index.html",
-        negotiations=list_negotiations(db.session, payer),
-        payers=list_payers(db.session),
+        negotiations=list_negotiations(work(), payer),
+        payers=list_payers(work()),
         payer=payer,
     )
 
@@ -64,13 +64,13 @@ def index() -> str:
 @permission_required(EDIT)
 def new():
     """Open a negotiation with a payer."""
-    form = NegotiationCreateForm(list_payers(db.session))
+    form = NegotiationCreateForm(list_payers(work()))
     if request.method == "GET":
         form.organization_id.data = request.args.get("organization_id", type=int)
     if form.validate_on_submit():
         try:
             negotiation = create_negotiation(
-                db.session,
+                work(),
                 organization_id=form.organization_id.data,
                 user=current_user,
                 **form.values(),
@@ -99,7 +99,7 @@ def update_status(negotiation_id: int):
         return _show_page(page, status_form=form), 422
     try:
         update_negotiation(
-            db.session, page.negotiation, int(form.version.data), form.values(), current_user
+            work(), page.negotiation, int(form.version.data), form.values(), current_user
         )
     except EditConflict as error:
         page = _page(negotiation_id)
@@ -135,7 +135,7 @@ def offer_preview(negotiation_id: int) -> str:
     page = _page(negotiation_id)
     form = OfferForm(page.scenarios, prefix="offer")
     meaning = get_offer_meaning(
-        db.session, form.scenario_id.data, form.pmpm.data, form.payment_model.data
+        work(), form.scenario_id.data, form.pmpm.data, form.payment_model.data
     )
     return render_template("negotiations/_offer_meaning.html", meaning=meaning, preview=True)
 
@@ -149,7 +149,7 @@ def offer_response(negotiation_id: int, offer_id: int):
     if not form.validate_on_submit():
         abort(400)
     response = OfferResponse(form.response.data)
-    offer = update_offer_response(db.session, page.negotiation, offer_id, response, current_user)
+    offer = update_offer_response(work(), page.negotiation, offer_id, response, current_user)
     if offer is None:
         abort(404)
     flash("Response saved.", "info")
@@ -160,7 +160,7 @@ def _add_to_log(page: NegotiationPage, form_name: str, form, record, message: st
     """Validate a meeting or offer form and record it; on errors, show the page with the input."""
     if form.validate_on_submit():
         try:
-            record(db.session, page.negotiation, user=current_user, **form.values())
+            record(work(), page.negotiation, user=current_user, **form.values())
         except NegotiationError as error:
             show_on_form(form, error, "notes", RATE_FIELDS)
         else:
@@ -170,7 +170,7 @@ def _add_to_log(page: NegotiationPage, form_name: str, form, record, message: st
 
 
 def _page(negotiation_id: int) -> NegotiationPage:
-    return get_negotiation_page(db.session, negotiation_id) or abort(404)
+    return get_negotiation_page(work(), negotiation_id) or abort(404)
 
 
 def _show_page(
@@ -199,7 +199,7 @@ def _show_page(
         meeting_form=meeting_form or MeetingForm(page.profiles, formdata=None, prefix="meeting"),
         offer_form=offer_form,
         offer_meaning=get_offer_meaning(
-            db.session,
+            work(),
             offer_form.scenario_id.data,
             offer_form.pmpm.data,
             offer_form.payment_model.data,

@@ -12,7 +12,6 @@ from flask import (
 )
 from flask_login import current_user
 
-from workbench.extensions import db
 from workbench.models import Organization
 from workbench.models.enums import ADMINISTER, EDIT
 from workbench.services.claims_jobs import request_sizing
@@ -55,6 +54,7 @@ from workbench.web.forms.organizations import (
     OrganizationForm,
 )
 from workbench.web.security import permission_required
+from workbench.web.unit import work
 
 blueprint = Blueprint("organizations", __name__, url_prefix="/organizations")
 
@@ -72,17 +72,17 @@ def vocabulary() -> dict:
 @blueprint.get("/")
 def index() -> str:
     """List the organizations with their lives, baseline cost and code coverage."""
-    return render_template("organizations/index.html", organizations=list_organizations(db.session))
+    return render_template("organizations/index.html", organizations=list_organizations(work()))
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
 @permission_required(EDIT)
 def new():
     """Add an organization."""
-    form = OrganizationForm(list_profiles(db.session))
+    form = OrganizationForm(list_profiles(work()))
     if form.validate_on_submit():
         try:
-            organization = create_organization(db.session, form.values(), current_user)
+            organization = create_organization(work(), form.values(), current_user)
         except OrganizationError as error:
             show_on_form(form, error, "name")
         else:
@@ -95,7 +95,7 @@ def new():
 @blueprint.get("/<int:organization_id>")
 def show(organization_id: int) -> str:
     """Show an organization: profile, contacts, lives, cost, fee schedule and code coverage."""
-    page = get_organization_page(db.session, organization_id) or abort(404)
+    page = get_organization_page(work(), organization_id) or abort(404)
     return _show_page(page, ContactForm(formdata=None))
 
 
@@ -104,7 +104,7 @@ def show(organization_id: int) -> str:
 def edit(organization_id: int):
     """Edit an organization; a save after someone else's is refused (409) with the input kept."""
     organization = _organization(organization_id)
-    form = OrganizationForm(list_profiles(db.session), obj=organization)
+    form = OrganizationForm(list_profiles(work()), obj=organization)
     if request.method == "GET":
         form.version.data = str(organization.version)
     if not form.validate_on_submit():
@@ -112,7 +112,7 @@ def edit(organization_id: int):
         return _edit_page(form, organization), status
     try:
         update_organization(
-            db.session, organization, int(form.version.data), form.values(), current_user
+            work(), organization, int(form.version.data), form.values(), current_user
         )
     except OrganizationError as error:
         show_on_form(form, error, "name")
@@ -129,7 +129,7 @@ def delete(organization_id: int):
     """Delete an organization, or archive it when scenarios, negotiations or documents use it."""
     organization = _organization(organization_id)
     name = organization.name
-    outcome = delete_organization(db.session, organization, current_user)
+    outcome = delete_organization(work(), organization, current_user)
     if outcome == "archived":
         flash(
             f"{name} is used by scenarios, negotiations, documents or claims sizings, so it was "
@@ -148,9 +148,9 @@ def new_contact(organization_id: int):
     organization = _organization(organization_id)
     form = ContactForm()
     if not form.validate_on_submit():
-        page = get_organization_page(db.session, organization_id)
+        page = get_organization_page(work(), organization_id)
         return _show_page(page, form), 422
-    contact = add_contact(db.session, organization, form.values(), current_user)
+    contact = add_contact(work(), organization, form.values(), current_user)
     flash(f"{contact.name} added to the contacts.", "info")
     return _back(organization_id, "contacts")
 
@@ -160,7 +160,7 @@ def new_contact(organization_id: int):
 def remove_contact(organization_id: int, contact_id: int):
     """Remove a contact from the organization."""
     organization = _organization(organization_id)
-    contact = delete_contact(db.session, organization, contact_id, current_user) or abort(404)
+    contact = delete_contact(work(), organization, contact_id, current_user) or abort(404)
     flash(f"{contact.name} removed from the contacts.", "info")
     return _back(organization_id, "contacts")
 
@@ -171,18 +171,18 @@ def save_coverage(organization_id: int, code_id: int):
     """Save one row of the coverage matrix (htmx): answer the saved row, or the row with errors."""
     organization = _organization(organization_id)
     form = CoverageForm(prefix=f"c{code_id}")
-    row = get_coverage_row(db.session, organization, code_id) or abort(404)
+    row = get_coverage_row(work(), organization, code_id) or abort(404)
     if not form.validate_on_submit():
         return _row(organization, row, form), 422
     try:
         saved = update_coverage_row(
-            db.session, organization, code_id, int(form.version.data), form.values(), current_user
+            work(), organization, code_id, int(form.version.data), form.values(), current_user
         )
     except OrganizationError as error:
         show_on_form(form, error, "rate")
         return _row(organization, row, form), 422
     except EditConflict as error:
-        current = get_coverage_row(db.session, organization, code_id)
+        current = get_coverage_row(work(), organization, code_id)
         form.version.data = str(current.coverage_version)
         return _row(organization, current, form, conflict=str(error)), 409
     # The "codes to turn on" list refreshes itself when it hears this event.
@@ -197,7 +197,7 @@ def codes_to_turn_on(organization_id: int) -> str:
     return render_template(
         "organizations/_turn_on.html",
         organization=organization,
-        codes_to_turn_on=list_codes_to_turn_on(db.session, organization),
+        codes_to_turn_on=list_codes_to_turn_on(work(), organization),
     )
 
 
@@ -218,7 +218,7 @@ def upload_claims(organization_id: int):
         files.append(save_upload(form.members.data, MEMBERS, folder, limit))
         files.append(save_upload(form.claims.data, CLAIMS, folder, limit))
         job = request_sizing(
-            db.session, organization, files, form.payer_name(), current_user.id, UPLOAD
+            work(), organization, files, form.payer_name(), current_user.id, UPLOAD
         )
     except ClaimsUploadError as error:
         discard(files)
@@ -250,13 +250,13 @@ def size_server_claims(organization_id: int):
         )
         return _claims_refused(organization_id, paths_form=form), 422
     job = request_sizing(
-        db.session, organization, files, form.payer_name(), current_user.id, SERVER_PATH
+        work(), organization, files, form.payer_name(), current_user.id, SERVER_PATH
     )
     return redirect(url_for("main.job", job_id=job.id))
 
 
 def _claims_refused(organization_id: int, upload_form=None, paths_form=None) -> str:
-    page = get_organization_page(db.session, organization_id)
+    page = get_organization_page(work(), organization_id)
     return _show_page(
         page, ContactForm(formdata=None), upload_form=upload_form, paths_form=paths_form
     )
@@ -267,7 +267,7 @@ def _back(organization_id: int, anchor: str):
 
 
 def _organization(organization_id: int) -> Organization:
-    return get_organization(db.session, organization_id) or abort(404)
+    return get_organization(work(), organization_id) or abort(404)
 
 
 def _show_page(
@@ -283,8 +283,8 @@ def _show_page(
         page=page,
         contact_form=contact_form,
         coverage_forms=forms,
-        sizings=list_claims_sizings(db.session, organization_id),
-        claims_offer=latest_claims_offer(db.session, organization_id),
+        sizings=list_claims_sizings(work(), organization_id),
+        claims_offer=latest_claims_offer(work(), organization_id),
         upload_form=upload_form or ClaimsUploadForm(formdata=None),
         paths_form=paths_form or ClaimsPathsForm(formdata=None, prefix="server"),
         claims_limit=size_text(current_app.config["WORKBENCH_CLAIMS_MAX_BYTES"]),

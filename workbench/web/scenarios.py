@@ -15,7 +15,6 @@ from flask_login import current_user
 
 from workbench import engine
 from workbench.errors import WorkbenchError
-from workbench.extensions import db
 from workbench.models.enums import EDIT, READ
 from workbench.services.claims_sizings import (
     ClaimsOffer,
@@ -59,6 +58,7 @@ from workbench.web.forms.scenarios import (
     touched_inputs,
 )
 from workbench.web.security import permission_required
+from workbench.web.unit import work
 
 blueprint = Blueprint("scenarios", __name__, url_prefix="/scenarios")
 
@@ -77,7 +77,7 @@ def import_file():
     if not form.validate_on_submit():
         return _index_page(form), 422
     try:
-        record = create_scenario_from_text(db.session, form.file.data.read(), current_user)
+        record = create_scenario_from_text(work(), form.file.data.read(), current_user)
     except WorkbenchError as error:
         show_on_form(form, error, "file")
         return _index_page(form), 422
@@ -93,10 +93,10 @@ def new() -> str:
     With `?claims=<sizing id>` (from an organization page) it is for that organization, with the
     baseline and cohort multiplier of its claims filled in.
     """
-    editor = get_editor(db.session)
+    editor = get_editor(work())
     data = form_data(editor.inputs, None, 0)
     chosen = request.args.get("claims", "")
-    offer = get_claims_offer(db.session, int(chosen)) if chosen.isdigit() else None
+    offer = get_claims_offer(work(), int(chosen)) if chosen.isdigit() else None
     if offer is None:
         return _editor_page(ScenarioForm(formdata=None, data=data), editor)
     data = _with_claims(data | {"organization": str(offer.organization_id)}, offer)
@@ -113,7 +113,7 @@ def create():
 @blueprint.get("/<int:scenario_id>")
 def show(scenario_id: int) -> str:
     """Show a scenario's inputs with their figures; leads can edit them here."""
-    editor = get_editor(db.session, scenario_id) or abort(404)
+    editor = get_editor(work(), scenario_id) or abort(404)
     record = editor.scenario
     data = form_data(editor.inputs, record.organization_id, record.version)
     return _editor_page(ScenarioForm(formdata=None, data=data), editor)
@@ -147,7 +147,7 @@ def preview() -> str:
 @permission_required(EDIT)
 def duplicate(scenario_id: int):
     """Save a copy of the scenario to try a variation on."""
-    copy = create_copy(db.session, scenario_id, current_user)
+    copy = create_copy(work(), scenario_id, current_user)
     flash(f"Saved a copy as “{copy.name}”.", "info")
     return redirect(url_for("scenarios.show", scenario_id=copy.id))
 
@@ -157,7 +157,7 @@ def duplicate(scenario_id: int):
 def upgrade(scenario_id: int):
     """Save a method-1 scenario again as a new method-2 one and say which figures changed."""
     try:
-        record, changes = create_upgraded_scenario(db.session, scenario_id, current_user)
+        record, changes = create_upgraded_scenario(work(), scenario_id, current_user)
     except WorkbenchError as error:
         flash(error.message, "error")
         return redirect(url_for("scenarios.show", scenario_id=scenario_id))
@@ -171,7 +171,7 @@ def upgrade(scenario_id: int):
 @permission_required(EDIT)
 def delete(scenario_id: int):
     """Delete the scenario; one that documents or offers refer to is hidden instead."""
-    soft = delete_scenario(db.session, scenario_id, current_user)
+    soft = delete_scenario(work(), scenario_id, current_user)
     if soft:
         flash(
             "Documents or offers refer to this scenario, so it is archived: hidden from the list "
@@ -186,7 +186,7 @@ def delete(scenario_id: int):
 @blueprint.get("/<int:scenario_id>/export.yaml")
 def export(scenario_id: int) -> Response:
     """Download the scenario as a YAML file that `workbench rates` reads."""
-    filename, text = get_scenario_yaml(db.session, scenario_id) or abort(404)
+    filename, text = get_scenario_yaml(work(), scenario_id) or abort(404)
     response = Response(text, mimetype="application/yaml")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -195,7 +195,7 @@ def export(scenario_id: int) -> Response:
 @blueprint.get("/<int:scenario_id>/analysis")
 def analysis(scenario_id: int) -> str:
     """Show what moves the figures (tornado), their spread (Monte Carlo) and the break-even."""
-    result = get_analysis(db.session, scenario_id, request.args.get("model")) or abort(404)
+    result = get_analysis(work(), scenario_id, request.args.get("model")) or abort(404)
     template = "analysis_contract" if isinstance(result, ContractAnalysis) else "analysis"
     return render_template(f"scenarios/{template}.html", analysis=result)
 
@@ -205,12 +205,12 @@ def _submit(scenario_id: int | None):
     form = ScenarioForm()
     verb, _, chosen = (request.form.get("action") or "").partition("-")
     if verb == "use_claims":
-        offer = get_claims_offer(db.session, int(chosen)) if chosen.isdigit() else None
+        offer = get_claims_offer(work(), int(chosen)) if chosen.isdigit() else None
         if offer is None:
             abort(404)
         return _changed_rows_page(scenario_id, _with_claims(form_state(form), offer), offer)
     if verb == "use_preset":
-        preset = get_savings_preset(db.session, request.form.get("savings_preset", ""))
+        preset = get_savings_preset(work(), request.form.get("savings_preset", ""))
         if preset is None:
             abort(404)
         return _changed_rows_page(scenario_id, apply_preset(form_state(form), preset))
@@ -223,7 +223,7 @@ def _submit(scenario_id: int | None):
                 "fill_organization" if action.verb == "add_organization_payer" else "organization"
             )
             chosen = request.form.get(field, "")
-            payer = get_organization_payer(db.session, int(chosen)) if chosen.isdigit() else None
+            payer = get_organization_payer(work(), int(chosen)) if chosen.isdigit() else None
         data = apply_row_action(form_state(form), action, payer)
         return _changed_rows_page(scenario_id, data, focus=focus_after(action, data))
     mapping = scenario_mapping(form)
@@ -235,7 +235,7 @@ def _submit(scenario_id: int | None):
         return _posted_page(form, scenario_id, mapping, conflict=str(error)), 409
     claims_used = request.form.get("claims_sizing", "")
     if claims_used.isdigit():
-        use_claims_sizing(db.session, record, int(claims_used), current_user.id)
+        use_claims_sizing(work(), record, int(claims_used), current_user.id)
     flash(f"Saved “{record.name}”.", "info")
     return redirect(url_for("scenarios.show", scenario_id=record.id))
 
@@ -244,7 +244,7 @@ def _with_claims(data: dict, offer: ClaimsOffer) -> dict:
     """Fill the offer's baseline and cohort multiplier in; add the payer's row if it is missing."""
 
     def add_payer(state: dict) -> dict:
-        payer = get_organization_payer(db.session, offer.organization_id)
+        payer = get_organization_payer(work(), offer.organization_id)
         return apply_row_action(state, RowAction("add_organization_payer"), payer)
 
     return fill_from_claims(data, offer, add_payer)
@@ -253,9 +253,9 @@ def _with_claims(data: dict, offer: ClaimsOffer) -> dict:
 def _save(scenario_id: int | None, form: ScenarioForm, mapping: dict):
     organization_id = form.organization_id()
     if scenario_id is None or request.form.get("action") == "save_copy":
-        return create_scenario(db.session, mapping, current_user, organization_id, scenario_id)
+        return create_scenario(work(), mapping, current_user, organization_id, scenario_id)
     return update_scenario(
-        db.session, scenario_id, form.form_version(), mapping, organization_id, current_user
+        work(), scenario_id, form.form_version(), mapping, organization_id, current_user
     )
 
 
@@ -266,7 +266,7 @@ def _changed_rows_page(
     focus: str | None = None,
 ) -> str:
     form = ScenarioForm(formdata=None, data=data)
-    editor = get_editor(db.session, scenario_id, scenario_mapping(form)) or abort(404)
+    editor = get_editor(work(), scenario_id, scenario_mapping(form)) or abort(404)
     return _editor_page(form, editor, claims_used=claims_used, focus=focus)
 
 
@@ -278,7 +278,7 @@ def _posted_page(
     conflict: str | None = None,
 ) -> str:
     """Re-render what the person posted, with the save's errors (or its conflict)."""
-    editor = get_editor(db.session, scenario_id, mapping) or abort(404)
+    editor = get_editor(work(), scenario_id, mapping) or abort(404)
     if conflict and editor.scenario is not None:
         # Saving again on purpose, after reading the message, overwrites the newer version.
         form.version.data = str(editor.scenario.version)
@@ -302,12 +302,12 @@ def _editor_page(
     if claims_used is None:
         # A row change or a refused save keeps the claims figures filled in before it.
         kept = request.form.get("claims_sizing", "")
-        claims_used = get_claims_offer(db.session, int(kept)) if kept.isdigit() else None
+        claims_used = get_claims_offer(work(), int(kept)) if kept.isdigit() else None
     return render_template(
         "scenarios/edit.html",
-        claims_offer=latest_claims_offer(db.session, form.organization_id()),
+        claims_offer=latest_claims_offer(work(), form.organization_id()),
         claims_used=claims_used,
-        claims_source=get_claims_source(db.session, editor.scenario),
+        claims_source=get_claims_source(work(), editor.scenario),
         form=form,
         editor=editor,
         record=editor.scenario,
@@ -322,5 +322,5 @@ def _editor_page(
 
 def _index_page(form: ScenarioImportForm) -> str:
     return render_template(
-        "scenarios/index.html", scenarios=list_scenarios(db.session), import_form=form
+        "scenarios/index.html", scenarios=list_scenarios(work()), import_form=form
     )

@@ -9,9 +9,10 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from workbench.extensions import db, login_manager
+from workbench.extensions import login_manager
 from workbench.models import User
 from workbench.services.accounts import get_user
+from workbench.web.unit import work
 
 # Pages anyone may reach without signing in: the sign-in form itself and static files.
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
@@ -46,7 +47,7 @@ def load_user(session_id: str) -> User | None:
     user_id, _, nonce = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    user = get_user(db.session, int(user_id))
+    user = get_user(work(), int(user_id))
     if user is None or not user.active or user.session_nonce != nonce:
         return None
     return user
