@@ -88,3 +88,16 @@ document.addEventListener("htmx:load", (event) => {
     input.addEventListener("input", (inner) => inner.stopPropagation());
   });
 });
+
+// The coverage matrix saves with one button: mark each row changed since the page loaded as not
+// saved yet, so nobody leaves the page believing an edited row was kept.
+document.addEventListener("input", (event) => markUnsavedRow(event.target));
+document.addEventListener("change", (event) => markUnsavedRow(event.target));
+
+function markUnsavedRow(input) {
+  const row = input.closest && input.closest("tr[data-coverage-row]");
+  if (!row) return;
+  row.classList.add("row-unsaved");
+  const note = row.querySelector("[data-unsaved]");
+  if (note) note.hidden = false;
+}

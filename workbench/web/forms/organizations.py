@@ -168,7 +168,14 @@ class ContactForm(WorkbenchForm):
 
 
 class CoverageForm(VersionedForm):
-    """One row of the coverage matrix; each row has its own prefix (c<code id>)."""
+    """One row of the coverage matrix; each row has its own prefix (c<code id>).
+
+    The matrix is one HTML form with one CSRF token, which CSRFProtect checks for the whole
+    request before the view runs; the rows carry none of their own.
+    """
+
+    class Meta:
+        csrf = False
 
     status = SelectField("Covered", choices=labelled(COVERAGE_LABELS))
     rate = AmountField("Rate")
