@@ -64,9 +64,7 @@ def test_the_list_counts_covered_and_unknown_codes(web, library):
     web.sign_in("lead")
     organization_id = add_payer(web)
     code = code_id(web, "99492")
-    web.post(
-        f"/organizations/{organization_id}/coverage", row_fields(code, status="covered")
-    )
+    web.post(f"/organizations/{organization_id}/coverage", row_fields(code, status="covered"))
 
     listing = web.get("/organizations/").get_data(as_text=True)
 
@@ -283,9 +281,7 @@ def test_a_rate_needs_the_date_it_starts(web, library):
     organization_id = add_payer(web)
     code = code_id(web, "99492")
 
-    response = web.post(
-        f"/organizations/{organization_id}/coverage", row_fields(code, rate="150")
-    )
+    response = web.post(f"/organizations/{organization_id}/coverage", row_fields(code, rate="150"))
 
     assert response.status_code == 422
     assert "Effective from: enter the date this rate starts." in response.get_data(as_text=True)
@@ -338,9 +334,7 @@ def test_codes_to_turn_on_list_what_the_payer_does_not_pay_cocm_first(web, libra
     organization_id = add_payer(web)
     url = f"/organizations/{organization_id}"
     for code, status in (("99492", "covered"), ("90834", "not_covered"), ("99493", "not_covered")):
-        web.post(
-            f"{url}/coverage", row_fields(code_id(web, code), status=status)
-        )
+        web.post(f"{url}/coverage", row_fields(code_id(web, code), status=status))
 
     page = web.get(url).get_data(as_text=True)
     listing = page[page.index("Codes to turn on") : page.index('id="coverage-heading"')]

@@ -53,7 +53,5 @@ def insert_unless_taken(session: Session, model: type, values: dict[str, Any]) -
     answer a conflict and the rest of the request's unit of work stays usable.
     """
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(model).values(**values).on_conflict_do_nothing().returning(model.id)
-    )
+    statement = dialect.insert(model).values(**values).on_conflict_do_nothing().returning(model.id)
     return session.execute(statement).scalar()

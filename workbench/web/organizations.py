@@ -12,6 +12,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from workbench.errors import Problem
 from workbench.models import Organization
 from workbench.models.enums import ADMINISTER, EDIT
 from workbench.services.claims_jobs import request_sizing
@@ -40,7 +41,6 @@ from workbench.services.organizations import (
     update_coverage_matrix,
     update_organization,
 )
-from workbench.errors import Problem
 from workbench.services.versioning import EditConflict
 from workbench.web.errors import show_on_form
 from workbench.web.forms.claims import ClaimsPathsForm, ClaimsUploadForm
