@@ -497,3 +497,49 @@ def test_a_covered_code_without_a_rate_is_flagged(web, library):
     assert "Covered, but no rate." in web.get(f"/organizations/{organization_id}").get_data(
         as_text=True
     )
+
+
+def test_a_contact_is_edited_and_a_bad_edit_keeps_what_was_typed(web, library):
+    web.sign_in("lead")
+    organization_id = add_payer(web)
+    web.post(f"/organizations/{organization_id}/contacts", {"name": "Dana Reyes"})
+    with web.db() as session:
+        contact_id = session.scalar(select(Contact.id))
+    url = f"/organizations/{organization_id}/contacts/{contact_id}/edit"
+    assert 'value="Dana Reyes"' in web.get(url).get_data(as_text=True)
+
+    refused = web.post(url, {"name": "Dana Reyes", "email": "dana at glhp"}, page=url)
+    saved = web.post(url, {"name": "Dana Reyes-Ortiz", "title": "VP contracting"}, page=url)
+
+    assert refused.status_code == 422
+    assert 'value="dana at glhp"' in refused.get_data(as_text=True)
+    assert saved.status_code == 302
+    with web.db() as session:
+        contact = session.get(Contact, contact_id)
+        assert (contact.name, contact.title, contact.email) == (
+            "Dana Reyes-Ortiz",
+            "VP contracting",
+            None,
+        )
+    assert len(events(web, "contact.updated")) == 1
+
+
+def test_a_payer_needs_its_payer_type_and_the_type_suggests_a_profile(web, library):
+    web.sign_in("lead")
+
+    refused = web.post("/organizations/new", {**PAYER, "payer_type": ""}, page="/organizations/new")
+    employer = web.post(
+        "/organizations/new",
+        {**PAYER, "name": "Acme Corp", "kind": "employer", "payer_type": ""},
+        page="/organizations/new",
+    )
+
+    assert refused.status_code == 422
+    assert "Choose the payer type" in refused.get_data(as_text=True)
+    assert employer.status_code == 302
+    form = web.get("/organizations/new").get_data(as_text=True)
+    with web.db() as session:
+        medicaid = session.scalar(
+            select(StakeholderProfile.id).where(StakeholderProfile.key == "medicaid_mco")
+        )
+    assert f"&#34;medicaid_mco&#34;: {medicaid}" in form  # data-suggests-profile, for app.js

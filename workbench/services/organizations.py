@@ -53,6 +53,16 @@ REFERENCES = (
 )
 
 
+# The stakeholder profile a payer of each type is suggested (traditional Medicare has none).
+PROFILE_FOR_PAYER_TYPE = {
+    PayerType.COMMERCIAL: "commercial_payer",
+    PayerType.MEDICARE_ADVANTAGE: "medicare_advantage",
+    PayerType.MEDICAID_MCO: "medicaid_mco",
+    PayerType.STATE_MEDICAID: "state_medicaid_agency",
+    PayerType.SELF_FUNDED: "self_funded_employer",
+}
+
+
 class OrganizationError(WorkbenchError):
     """A change to an organization that cannot be made; `field` names the form field at fault."""
 
@@ -240,6 +250,16 @@ def list_profiles(session: Session) -> list[StakeholderProfile]:
     )
 
 
+def suggested_profiles(profiles: list[StakeholderProfile]) -> dict[str, int]:
+    """Map each payer type to the id of the stakeholder profile suggested for it."""
+    ids = {profile.key: profile.id for profile in profiles}
+    return {
+        str(payer_type): ids[key]
+        for payer_type, key in PROFILE_FOR_PAYER_TYPE.items()
+        if key in ids
+    }
+
+
 def create_organization(session: Session, values: OrganizationValues, user: User) -> Organization:
     """Add an organization and audit it."""
     _check_name_is_free(session, values.name, None)
@@ -340,6 +360,24 @@ def add_contact(
     session.add(contact)
     session.flush()
     _audit_contact(session, "contact.added", contact, user)
+    return contact
+
+
+def update_contact(
+    session: Session,
+    organization: Organization,
+    contact_id: int,
+    values: dict[str, Any],
+    user: User,
+) -> Contact | None:
+    """Change a contact of this organization; return it, or None if it is not one of its own."""
+    contact = session.get(Contact, contact_id)
+    if contact is None or contact.organization_id != organization.id:
+        return None
+    for name, value in values.items():
+        setattr(contact, name, value)
+    session.flush()
+    _audit_contact(session, "contact.updated", contact, user)
     return contact
 
 

@@ -38,6 +38,7 @@ from workbench.services.organizations import (
     get_organization_page,
     list_organizations,
     list_profiles,
+    update_contact,
     update_coverage_matrix,
     update_organization,
 )
@@ -152,6 +153,23 @@ def new_contact(organization_id: int):
     contact = add_contact(work(), organization, form.values(), current_user)
     flash(f"{contact.name} added to the contacts.", "info")
     return _back(organization_id, "contacts")
+
+
+@blueprint.route("/<int:organization_id>/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@permission_required(EDIT)
+def edit_contact(organization_id: int, contact_id: int):
+    """Change a contact's name, title, email or phone."""
+    organization = _organization(organization_id)
+    contact = next((c for c in organization.contacts if c.id == contact_id), None) or abort(404)
+    form = ContactForm(obj=contact)
+    if form.validate_on_submit():
+        update_contact(work(), organization, contact_id, form.values(), current_user)
+        flash(f"{form.values()['name']} saved.", "info")
+        return _back(organization_id, "contacts")
+    page = render_template(
+        "organizations/contact.html", form=form, organization=organization, contact=contact
+    )
+    return page, 422 if form.errors else 200
 
 
 @blueprint.post("/<int:organization_id>/contacts/<int:contact_id>/delete")

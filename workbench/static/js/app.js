@@ -101,3 +101,12 @@ function markUnsavedRow(input) {
   const note = row.querySelector("[data-unsaved]");
   if (note) note.hidden = false;
 }
+
+// The organization form: choosing a payer type picks its stakeholder profile while none is chosen.
+document.addEventListener("change", (event) => {
+  const select = event.target;
+  if (!select.dataset || !select.dataset.suggestsProfile) return;
+  const profile = document.getElementById(select.dataset.profileSelect);
+  const suggested = JSON.parse(select.dataset.suggestsProfile)[select.value];
+  if (profile && !profile.value && suggested) profile.value = String(suggested);
+});
