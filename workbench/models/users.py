@@ -25,6 +25,8 @@ class User(UserMixin, Timestamped, ModelBase):
     session_nonce: Mapped[str] = mapped_column(String(64))
     api_token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
     last_login_at: Mapped[datetime | None]
+    # An IANA zone ("America/Chicago") the pages read and show times in; None: the server's.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
     def get_id(self) -> str:
         """Identify the session by id and nonce, so a new nonce ends every existing session."""

@@ -10,10 +10,12 @@ from workbench.services.accounts import (
     change_password,
     end_sessions,
     issue_api_token,
+    set_time_zone,
 )
 from workbench.web.errors import show_on_form
-from workbench.web.forms.accounts import LoginForm, PasswordChangeForm
+from workbench.web.forms.accounts import LoginForm, PasswordChangeForm, TimeZoneForm
 from workbench.web.security import safe_next, start_session
+from workbench.web.time_zones import server_zone
 from workbench.web.unit import work
 
 blueprint = Blueprint("auth", __name__)
@@ -66,11 +68,35 @@ def account():
             flash("Password changed. Every other session of yours has been signed out.", "info")
             return redirect(url_for("auth.account"))
     status = 422 if form.errors else 200
-    return render_template("auth/account.html", form=form, token=None), status
+    return _account_page(form), status
 
 
 @blueprint.post("/account/token")
 def new_api_token():
     """Issue a new API token (shown once) and revoke the old one."""
     token = issue_api_token(work(), current_user)
-    return render_template("auth/account.html", form=PasswordChangeForm(formdata=None), token=token)
+    return _account_page(PasswordChangeForm(formdata=None), token=token)
+
+
+@blueprint.post("/account/time-zone")
+def time_zone():
+    """Set the zone the person types and reads times in."""
+    form = _time_zone_form()
+    if form.validate_on_submit():
+        set_time_zone(work(), current_user, form.time_zone.data)
+        flash(f"Times are now shown in {form.time_zone.data or 'the server’s time zone'}.", "info")
+        return redirect(url_for("auth.account"))
+    return _account_page(PasswordChangeForm(formdata=None), zone_form=form), 422
+
+
+def _time_zone_form(**kwargs) -> TimeZoneForm:
+    return TimeZoneForm(str(server_zone()), prefix="zone", **kwargs)
+
+
+def _account_page(
+    form: PasswordChangeForm, token: str | None = None, zone_form: TimeZoneForm | None = None
+) -> str:
+    zone_form = zone_form or _time_zone_form(
+        formdata=None, data={"time_zone": current_user.time_zone or ""}
+    )
+    return render_template("auth/account.html", form=form, token=token, zone_form=zone_form)
