@@ -235,3 +235,16 @@ def reorder(source: Path, target: Path, payer: str) -> Path:
         header, *rows = list(csv.reader(handle))
     renamed = [[payer if value == "Acme" else value for value in row] for row in rows]
     return write_csv(target, header[::-1], [row[::-1] for row in renamed])
+
+
+def test_stored_figures_read_back_as_the_typed_result_they_came_from(sized):
+    """What a sizing stores reads back into the same types, at the precision it was stored."""
+    from workbench.claims.results import SizingResult
+
+    stored = sized.to_json()
+    read = SizingResult.from_json(stored)
+    assert read.to_json() == stored
+    assert read.overall.tcoc_pmpm == Decimal("159.03")
+    assert read.overall.cohort_cost_multiplier == Decimal("1.7904")
+    assert read.extract.first_month == sized.extract.first_month
+    assert read.payers[0][0] == sized.payers[0][0]
