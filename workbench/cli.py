@@ -17,7 +17,7 @@ import click
 
 from workbench import create_app
 from workbench.errors import WorkbenchError
-from workbench.vocabulary import DocumentKind, PaymentModel, Role
+from workbench.vocabulary import DocumentKind, PaymentModel, Role, TornadoOutput
 
 USAGE_ERROR = 2
 # Flask's and Flask-Migrate's commands, found in the app when one of them is run.
@@ -26,7 +26,6 @@ FLASK_COMMANDS = {
     "routes": "Show the routes for the app.",
     "shell": "Run a shell in the app context.",
 }
-TORNADO_OUTPUT_CHOICES = ("provider_net", "proposed_pmpm")
 
 
 def with_app(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -232,8 +231,8 @@ def worker_command(burst: bool) -> None:
 @click.option("--tornado", "with_tornado", is_flag=True, help="Add the sensitivity tornado.")
 @click.option(
     "--tornado-output",
-    type=click.Choice(TORNADO_OUTPUT_CHOICES),
-    default=TORNADO_OUTPUT_CHOICES[0],
+    type=click.Choice(TornadoOutput.values()),
+    default=TornadoOutput.PROVIDER_NET.value,
     show_default=True,
     help="The figure the tornado swings (method 1; method 2 prints both of its tornados).",
 )

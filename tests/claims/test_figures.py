@@ -14,6 +14,7 @@ from tests.claims.conftest import (
     write_csv,
 )
 from workbench.claims import SizingOptions, size_claims
+from workbench.claims.results import SizingResult
 
 # Allowed, counted lines only:
 #   with BH:    12 x 300.00 + (500.00 + 250.00) + (400.00 + 600.00) - 100.00 + 5,000.00 = 10,250.00
@@ -239,8 +240,6 @@ def reorder(source: Path, target: Path, payer: str) -> Path:
 
 def test_stored_figures_read_back_as_the_typed_result_they_came_from(sized):
     """What a sizing stores reads back into the same types, at the precision it was stored."""
-    from workbench.claims.results import SizingResult
-
     stored = sized.to_json()
     read = SizingResult.from_json(stored)
     assert read.to_json() == stored
