@@ -58,6 +58,9 @@ def register_blueprints(app: Flask) -> None:
         per_dollar=per_dollar,
         local_time=local_time,
     )
+    # Browsers ask for /favicon.ico whatever the page says; the static view serves it, so it
+    # is public like the other static files.
+    app.add_url_rule("/favicon.ico", endpoint="static", defaults={"filename": "favicon.ico"})
     app.context_processor(page_globals)
     app.after_request(finish_unit_of_work)
 
