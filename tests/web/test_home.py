@@ -33,7 +33,6 @@ def test_an_unknown_page_is_a_clean_404(web):
 
 
 def test_the_favicon_is_served_to_anyone(client):
-    response = client.get("/favicon.ico")
-
-    assert response.status_code == 200
-    assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200
+        assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
