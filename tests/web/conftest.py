@@ -139,7 +139,7 @@ def document_id(web, scenario_id) -> int:
     """An executive summary of the worked example, rendered the way the CLI does."""
     with web.db() as session:
         parsed = engine.parse_scenario(session.get(Scenario, scenario_id).inputs)
-        request = build_document_request(session, "executive-summary", (), None)
+        request = build_document_request(session, "executive-summary", (), "Riverside Primary Care")
         artifact, _ = generate_document(
             session, parsed, request, user_id=web.accounts["lead"].id, scenario_id=scenario_id
         )

@@ -48,7 +48,6 @@ from workbench.models import (
     EvidenceItem,
     IntegrationModel,
     Job,
-    Organization,
     QualityMeasure,
     StakeholderProfile,
     ValueDomain,
@@ -59,10 +58,10 @@ from workbench.models.enums import (
     DocumentKind,
     IntegrationKind,
     JobStatus,
-    OrganizationKind,
 )
 from workbench.services.audit import record_event
 from workbench.services.jobs import enqueue_job, job_handler
+from workbench.services.our_organization import get_our_organization
 
 
 class DocumentError(WorkbenchError):
@@ -168,14 +167,8 @@ def build_document_request(
 
 
 def own_organization(session: Session) -> OwnOrganization | None:
-    """Our own organization (the first recorded, not archived), with its first contact if any."""
-    organization = session.scalars(
-        select(Organization)
-        .where(Organization.kind == OrganizationKind.OWN, live(Organization))
-        .options(selectinload(Organization.contacts))
-        .order_by(Organization.id)
-        .limit(1)
-    ).first()
+    """Our own organization (services/our_organization.py), with its first contact if any."""
+    organization = get_our_organization(session)
     if organization is None:
         return None
     contacts = sorted(organization.contacts, key=lambda contact: contact.id)

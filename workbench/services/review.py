@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from workbench import engine
+from workbench.documents.context import UNNAMED_PROVIDER
 from workbench.errors import ConflictError
 from workbench.models import (
     DocumentArtifact,
@@ -157,6 +158,7 @@ def approve(session: Session, artifact: DocumentArtifact, user: User, comment: s
     once exactly one changes the row, and the other is refused before the ~2 s stamp. The stamp
     is rendered after the claim, in the same unit of work, so a failed render undoes the approval.
     """
+    _require_our_name(artifact)
     stamp = prepare_stamp(session, artifact)
     _claim(
         session,
@@ -204,6 +206,15 @@ def mark_sent(session: Session, artifact: DocumentArtifact, user: User) -> None:
     _claim(session, artifact, DocumentStatus.APPROVED, DocumentStatus.SENT, "sent")
     record_event(session, "document.sent", user_id=user.id, target=artifact)
     _follow_document(session, artifact, NegotiationStage.SENT, user, "sent to the payer")
+
+
+def _require_our_name(artifact: DocumentArtifact) -> None:
+    """Refuse to freeze a version marked DRAFT because it names no organization of ours."""
+    if artifact.inputs_snapshot.get("prepared_by") in (None, "", UNNAMED_PROVIDER):
+        raise ReviewError(
+            "this version does not say who it is from (it is marked DRAFT): an administrator "
+            "sets our organization, then generate the document again and approve that version"
+        )
 
 
 def _reviewed(user: User, comment: str | None) -> dict[str, Any]:
