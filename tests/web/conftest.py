@@ -64,8 +64,8 @@ class Web:
         )
 
     def token(self, page: str = "/") -> str:
-        """Return a CSRF token from a page, as a form on it would carry."""
-        html = self.client.get(page).get_data(as_text=True)
+        """Return a CSRF token from a page (where it leads), as a form on it would carry."""
+        html = self.client.get(page, follow_redirects=True).get_data(as_text=True)
         match = TOKEN.search(html)
         assert match, f"no CSRF token on {page}"
         return match.group(1) or match.group(2)
