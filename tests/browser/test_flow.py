@@ -149,7 +149,7 @@ def answer_the_comment(page: Page, first_url: str) -> str:
     page.goto("/scenarios/")
     page.get_by_role("link", name=SCENARIO).click()
     page.locator("input[name='program-care_manager_fte']").fill("3")
-    page.locator(".action-bar").get_by_role("button", name="Save the scenario").click()
+    page.locator(".action-bar").get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("input[name='program-care_manager_fte']")).to_have_value("3")
     second_url = generate_proposal(page)
     expect(page.locator("[data-carried-comment]")).to_contain_text(SEND_BACK)
@@ -170,7 +170,7 @@ def approve(page: Page, document_url: str) -> None:
     expect(page.get_by_text("That is not your password")).to_be_visible()
     expect(page.get_by_label("Comment")).to_have_value(APPROVAL)
     page.get_by_label("Your password").fill(PASSWORD)
-    with page.expect_navigation():
+    with page.expect_navigation(timeout=120_000):  # approving renders the stamp (seconds)
         page.get_by_role("button", name="Approve").click()
     page.goto(document_url)
     expect(page.locator(".badge").first).to_have_text("approved")

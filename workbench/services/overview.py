@@ -128,7 +128,12 @@ def get_checklist(session: Session) -> tuple[ChecklistStep, ...]:
     proposal = DocumentArtifact.kind == DocumentKind.PROPOSAL
     approved = DocumentArtifact.status.in_((DocumentStatus.APPROVED, DocumentStatus.SENT))
     found = {
-        "payer": exists().where(Organization.kind == OrganizationKind.PAYER, live(Organization)),
+        # A payer the team added: `workbench init` loads Medicare's fee schedule as one.
+        "payer": exists().where(
+            Organization.kind == OrganizationKind.PAYER,
+            Organization.source_hash.is_(None),
+            live(Organization),
+        ),
         "scenario": exists().where(live(Scenario)),
         "proposal": exists().where(proposal),
         "review": exists().where(proposal, approved),
