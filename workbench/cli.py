@@ -183,12 +183,17 @@ def users_create_command(email: str, role: str, name: str, password_stdin: bool)
     "--workers",
     default=1,
     show_default=True,
+    envvar="WORKBENCH_WORKERS",
     type=click.IntRange(1, 64),
-    help="Processes; keep 1 on the embedded SQLite, more on PostgreSQL.",
+    help="Processes; keep 1 on the embedded SQLite, more on PostgreSQL (and Redis).",
 )
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
 def serve_command(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the workbench with gunicorn."""
+    from workbench.config import check_shared_counters
+
+    check_shared_counters(workers, os.environ.get("WORKBENCH_REDIS_URL") or None)
+    os.environ["WORKBENCH_WORKERS"] = str(workers)  # the app checks it again in each worker
     arguments = [
         sys.executable,
         "-m",
