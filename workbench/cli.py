@@ -176,6 +176,25 @@ def users_create_command(email: str, role: str, name: str, password_stdin: bool)
     click.echo(f"Created {user.email} ({user.role}).")
 
 
+@cli.group("audit")
+def audit_group() -> None:
+    """Check the audit trail."""
+
+
+@audit_group.command("verify")
+def audit_verify_command() -> None:
+    """Check the audit trail's hash chain: exit 0 if intact, 2 naming the first bad event."""
+    from workbench.extensions import db
+    from workbench.services.audit import verify_chain
+
+    checked, broken = verify_chain(db.session)
+    if broken is None:
+        click.echo(f"The audit trail is intact: {checked} events checked.")
+        return
+    where = f"event {broken.event_id}: " if broken.event_id else ""
+    fail(f"workbench audit verify: {where}{broken.reason}; {checked} events before it are intact")
+
+
 @cli.command("serve", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))

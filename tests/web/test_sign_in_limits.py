@@ -121,7 +121,7 @@ def test_failures_are_kept_in_redis_across_a_restart(app_with, accounts):
     after_restart = app_with(WORKBENCH_SIGN_IN_STORAGE_URI=REDIS_URL).test_client()
 
     assert attempt(after_restart, "lead@example.org", PASSWORD).status_code == 429
-    assert redis.Redis.from_url(REDIS_URL).keys("workbench:sign-in:*")
+    assert redis.Redis.from_url(REDIS_URL).keys("LIMITS:workbench:sign-in:*")
 
 
 def test_password_reentry_on_the_account_page_is_limited_and_audited(web):

@@ -12,7 +12,7 @@ web layer sets for each request (web/security.py), so services need not pass it 
 
 import hashlib
 import json
-from collections.abc import Iterator
+from contextlib import closing
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC
@@ -139,23 +139,26 @@ class ChainBreak:
 
 def verify_chain(session: Session) -> tuple[int, ChainBreak | None]:
     """Check every event in order; return how many were checked and the first break, if any."""
-    tail = GENESIS
-    checked = 0
-    for audit_event in _events_in_order(session):
-        if audit_event.prev_hash != tail:
-            return checked, ChainBreak(
-                audit_event.id, "does not follow the event before it (one removed or inserted)"
-            )
-        if audit_event.hash != event_hash(audit_event, tail):
-            return checked, ChainBreak(audit_event.id, "its content was changed after it was written")
-        tail = audit_event.hash
-        checked += 1
+    tail, checked = GENESIS, 0
+    events = session.scalars(
+        select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000)
+    )
+    with closing(events):
+        for audit_event in events:
+            broken = _break_at(audit_event, tail)
+            if broken is not None:
+                return checked, broken
+            tail, checked = audit_event.hash, checked + 1
     head = session.scalar(select(AuditChainHead.last_hash).where(AuditChainHead.id == CHAIN_HEAD_ID))
     if (head or GENESIS) != tail:
         return checked, ChainBreak(None, "the newest events were removed (the head does not match)")
     return checked, None
 
 
-def _events_in_order(session: Session) -> Iterator[AuditEvent]:
-    query = select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000)
-    yield from session.scalars(query)
+def _break_at(audit_event: AuditEvent, tail: str) -> ChainBreak | None:
+    if audit_event.prev_hash != tail:
+        reason = "does not follow the event before it (one removed or inserted)"
+        return ChainBreak(audit_event.id, reason)
+    if audit_event.hash != event_hash(audit_event, tail):
+        return ChainBreak(audit_event.id, "its content was changed after it was written")
+    return None
