@@ -23,7 +23,9 @@ def write_events(count: int) -> None:
 def disable_guard(verb: str) -> None:
     """Remove the append-only trigger, as someone with the database owner's rights could."""
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only"))
+        db.session.execute(
+            text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only")
+        )
     else:
         db.session.execute(text(f"DROP TRIGGER audit_events_no_{verb}"))
     db.session.commit()
@@ -83,7 +85,9 @@ def test_a_removed_event_is_noticed_at_the_next_one(app, runner):
 def test_removing_the_newest_events_is_noticed(app, runner):
     write_events(3)
     disable_guard("delete")
-    db.session.execute(text("DELETE FROM audit_events WHERE id = (SELECT MAX(id) FROM audit_events)"))
+    db.session.execute(
+        text("DELETE FROM audit_events WHERE id = (SELECT MAX(id) FROM audit_events)")
+    )
     db.session.commit()
 
     result = runner.invoke(cli, ["audit", "verify"])

@@ -248,7 +248,6 @@ def test_init_creates_the_first_administrator_once(app, runner):
 
 
 def _token(client) -> str:
-    from tests.web.conftest import TOKEN
 
     match = TOKEN.search(client.get("/login").get_data(as_text=True))
     return match.group(1) or match.group(2)

@@ -35,7 +35,9 @@ def audit(app, action: str) -> list[AuditEvent]:
 
 def test_an_account_backs_off_after_five_failures_and_the_right_password_waits_too(app, accounts):
     client = app.test_client()
-    answers = [attempt(client, "lead@example.org", "wrong guess number").status_code for _ in range(5)]
+    answers = [
+        attempt(client, "lead@example.org", "wrong guess number").status_code for _ in range(5)
+    ]
     refused = attempt(client, "lead@example.org", PASSWORD)
 
     assert answers == [401] * 5

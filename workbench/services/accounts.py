@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from workbench.errors import WorkbenchError
 from workbench.models import User, utcnow
 from workbench.models.enums import Role
-from workbench.services.audit import record_event, request_context
+from workbench.services.audit import current_origin, record_event
 from workbench.services.throttle import SignInThrottle
 from workbench.services.unit_of_work import keep_when_refused
 
@@ -143,7 +143,7 @@ def create_user(
 def sign_in(session: Session, email: str, password: str, throttle: SignInThrottle) -> User:
     """Return the account these credentials open, unless failures on it or from this address
     call for a wait; every refusal is audited and answered the same for any email."""
-    address = request_context.get().client_address
+    address = current_origin().client_address
     refusal = throttle.refusal(email, address)
     if refusal is not None:
         _refuse(session, "user.login_throttled", email, reason=refusal.reason)
@@ -202,7 +202,7 @@ def confirm_password(session: Session, user: User, password: str, throttle: Sign
 
     Counted and locked like sign-in, so a session left open cannot be used to guess it.
     """
-    address = request_context.get().client_address
+    address = current_origin().client_address
     refusal = throttle.refusal(user.email, address)
     if refusal is not None:
         _refuse(session, "user.reauth_throttled", user.email, reason=refusal.reason)
@@ -212,9 +212,7 @@ def confirm_password(session: Session, user: User, password: str, throttle: Sign
     except (VerificationError, InvalidHashError):
         locked_for = throttle.failed(user.email, address)
         _refuse(session, "user.reauth_failed", user.email, locked_for=locked_for)
-        raise AccountError(
-            "This is not your current password.", "current_password"
-        ) from None
+        raise AccountError("This is not your current password.", "current_password") from None
     throttle.succeeded(user.email)
 
 

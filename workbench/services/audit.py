@@ -37,9 +37,13 @@ class RequestContext:
     session_id: str | None = None
 
 
-request_context: ContextVar[RequestContext] = ContextVar(
-    "audit_request_context", default=RequestContext()
-)
+request_context: ContextVar[RequestContext] = ContextVar("audit_request_context")
+NO_ORIGIN = RequestContext()  # a command or a job: no client
+
+
+def current_origin() -> RequestContext:
+    """Where the current request came from (nothing outside a request)."""
+    return request_context.get(NO_ORIGIN)
 
 
 def record_event(
@@ -51,7 +55,7 @@ def record_event(
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Add an audit event for `action` (e.g. 'scenario.updated') on `target`, by `user_id`."""
-    origin = request_context.get()
+    origin = current_origin()
     audit_event = AuditEvent(
         action=action,
         user_id=user_id,
@@ -149,7 +153,9 @@ def verify_chain(session: Session) -> tuple[int, ChainBreak | None]:
             if broken is not None:
                 return checked, broken
             tail, checked = audit_event.hash, checked + 1
-    head = session.scalar(select(AuditChainHead.last_hash).where(AuditChainHead.id == CHAIN_HEAD_ID))
+    head = session.scalar(
+        select(AuditChainHead.last_hash).where(AuditChainHead.id == CHAIN_HEAD_ID)
+    )
     if (head or GENESIS) != tail:
         return checked, ChainBreak(None, "the newest events were removed (the head does not match)")
     return checked, None

@@ -39,9 +39,7 @@ class Refusal:
 
     @property
     def message(self) -> str:
-        subject = (
-            "this account" if self.reason == "account_locked" else "your network address"
-        )
+        subject = "this account" if self.reason == "account_locked" else "your network address"
         return (
             f"Too many failed sign-ins for {subject}. "
             f"Try again in {self.retry_after} second{'s' if self.retry_after != 1 else ''}."

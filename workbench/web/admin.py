@@ -111,7 +111,9 @@ def audit_log() -> str:
         until=_next_day(request.args.get("until")),
     )
     page = max(1, request.args.get("page", 1, type=int))
-    record_event(work(), "audit.viewed", user_id=current_user.id, details={"filter": dict(request.args)})
+    record_event(
+        work(), "audit.viewed", user_id=current_user.id, details={"filter": dict(request.args)}
+    )
     users, actions, targets = get_audit_choices(work())
     return render_template(
         "admin/audit.html",

@@ -75,6 +75,4 @@ def new_api_token():
     """Issue a new API token (shown once) and revoke the old one."""
     valid_days = current_app.config["WORKBENCH_API_TOKEN_DAYS"]
     token = issue_api_token(work(), current_user, valid_days)
-    return render_template(
-        "auth/account.html", form=PasswordChangeForm(formdata=None), token=token
-    )
+    return render_template("auth/account.html", form=PasswordChangeForm(formdata=None), token=token)

@@ -30,7 +30,7 @@ from workbench.services.review import (
 )
 from workbench.web.errors import show_on_form
 from workbench.web.forms.documents import GenerateForm, ReviewForm
-from workbench.web.security import login_is_fresh, permission_required
+from workbench.web.security import audit_view, login_is_fresh, permission_required
 from workbench.web.unit import work
 
 blueprint = Blueprint("documents", __name__, url_prefix="/documents")
@@ -73,6 +73,7 @@ def generate():
 def show(document_id: int) -> str:
     """Show a document: preview, who made it from which inputs, its versions and review."""
     artifact = _document(document_id)
+    audit_view("document.viewed", artifact)
     return render_template(
         "document_pages/show.html",
         document=artifact,
@@ -87,6 +88,7 @@ def pdf(document_id: int) -> Response:
     """Send the stored PDF bytes (inline for the preview, or as a download)."""
     artifact = _document(document_id)
     disposition = "attachment" if request.args.get("download") else "inline"
+    audit_view("document.pdf_read", artifact, disposition=disposition)
     response = Response(artifact.pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'{disposition}; filename="{_filename(artifact)}"'
     # The preview frames this response in our own page; everything else stays unframeable.

@@ -11,11 +11,18 @@ from flask import Flask, abort, current_app, flash, g, redirect, request, sessio
 from flask_login import current_user, login_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from workbench.errors import WorkbenchError
 from workbench.extensions import login_manager
 from workbench.models import User
 from workbench.services.accounts import get_user
-from workbench.services.audit import RequestContext, request_context
+from workbench.services.audit import (
+    RequestContext,
+    current_origin,
+    record_event,
+    request_context,
+)
 from workbench.services.throttle import SignInThrottle
+from workbench.services.unit_of_work import keep_when_refused
 from workbench.web.unit import work
 
 # Pages anyone may reach without signing in: the sign-in form itself and static files.
@@ -90,10 +97,8 @@ def forget_request_origin(_error: BaseException | None = None) -> None:
 def new_session_id() -> str:
     """Name the session about to start, so the sign-in's own audit event carries it."""
     g.new_session_id = secrets.token_urlsafe(16)
-    origin = request_context.get()
-    request_context.set(
-        RequestContext(origin.client_address, origin.user_agent, g.new_session_id)
-    )
+    origin = current_origin()
+    request_context.set(RequestContext(origin.client_address, origin.user_agent, g.new_session_id))
     return g.new_session_id
 
 
@@ -137,7 +142,9 @@ def require_sign_in() -> Any:
         return redirect(url_for("auth.login", next=safe_next(request.full_path)))
     session["seen_at"] = now().timestamp()
     if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
-        flash("Your password was reset by an administrator: choose your own to continue.", "warning")
+        flash(
+            "Your password was reset by an administrator: choose your own to continue.", "warning"
+        )
         return redirect(url_for("auth.account"))
     return None
 
@@ -152,6 +159,32 @@ def session_expiry_reason() -> str | None:
     if stamp - session.get("signed_in_at", 0) > absolute:
         return "Your session reached its time limit; please sign in again."
     return None
+
+
+def audit_view(action: str, target: Any = None, **details: Any) -> None:
+    """Record that the person (by page or API token) read or took sensitive data."""
+    user = g.get("api_user") or current_user
+    user_id = user.id if user.is_authenticated else None
+    record_event(work(), action, user_id=user_id, target=target, details=details)
+
+
+def audit_listing(action: str, records: list, **details: Any) -> list:
+    """Record that the person saw these records, if there are any; return them."""
+    if records:
+        audit_view(action, None, ids=[getattr(record, "id", None) for record in records])
+    return records
+
+
+def audit_refusal(
+    action: str, target: Any = None, error: WorkbenchError | None = None, **details: Any
+) -> None:
+    """Record a refused attempt, kept though the answer is an error (the request wrote nothing
+    else: its refusal comes before any change). Of an error, only the fields it names are kept:
+    its message may quote the data refused."""
+    if error is not None:
+        details["fields"] = [problem.field for problem in error.problems]
+    audit_view(action, target, **details)
+    keep_when_refused(work())
 
 
 def login_is_fresh() -> bool:
