@@ -228,7 +228,7 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
         "workbench:create_app()",
     ]
     click.echo(f"Serving the workbench on http://{host}:{port}/ (Ctrl-C to stop)")
-    os.execv(sys.executable, arguments)
+    os.execv(sys.executable, arguments)  # nosec B606 # gunicorn with our own argument list, no shell
 
 
 @cli.command("worker")
