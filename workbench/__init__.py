@@ -36,7 +36,6 @@ def register_extensions(app: "Flask") -> None:
         csrf,
         db,
         enable_sqlite_foreign_keys,
-        limiter,
         migrate,
         render_migration_type,
     )
@@ -52,7 +51,6 @@ def register_extensions(app: "Flask") -> None:
         render_item=render_migration_type,
     )
     csrf.init_app(app)
-    limiter.init_app(app)
     register_security(app)
     with app.app_context():
         enable_sqlite_foreign_keys(db.engine)

@@ -10,6 +10,8 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from workbench.errors import WorkbenchError
+
 ENV_PREFIX = "WORKBENCH_"
 PACKAGE_ROOT = Path(__file__).resolve().parent
 REPOSITORY_ROOT = PACKAGE_ROOT.parent
@@ -28,7 +30,8 @@ def shipped_folder(name: str) -> Path:
 TEMPLATES_DIR = shipped_folder("templates")
 DEFAULT_PROFILES_DIR = shipped_folder("stakeholder_profiles")
 INSTALLED = TEMPLATES_DIR.parent == PACKAGE_ROOT
-DEFAULT_LOGIN_LIMIT = "10 per minute; 50 per hour"
+# Failed sign-ins allowed from one client address, across accounts (each account also backs off).
+DEFAULT_LOGIN_LIMIT = "50 per 10 minutes"
 # The largest claims file sized (DuckDB streams it; this guards the disk and the upload).
 DEFAULT_CLAIMS_MAX_BYTES = 20 * 1000**3
 # What a claims upload carries besides its two files: the form fields and multipart headers.
@@ -68,11 +71,20 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
         "WORKBENCH_REDIS_URL": redis_url,
         "WORKBENCH_JOB_QUEUE": env.get(f"{ENV_PREFIX}JOB_QUEUE") or "workbench",
-        # Sign-in attempts are counted where every worker sees them: Redis when configured;
+        # Failed sign-ins are counted where every worker sees them: Redis when configured;
         # the embedded default runs one gunicorn process (with threads), so memory is exact.
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
-        "RATELIMIT_HEADERS_ENABLED": True,
+        "WORKBENCH_SIGN_IN_STORAGE_URI": redis_url or "memory://",
         "WORKBENCH_LOGIN_LIMIT": env.get(f"{ENV_PREFIX}LOGIN_LIMIT") or DEFAULT_LOGIN_LIMIT,
+        "WORKBENCH_LOGIN_FREE_FAILURES": int(env.get(f"{ENV_PREFIX}LOGIN_FREE_FAILURES") or 5),
+        "WORKBENCH_LOGIN_MAX_LOCKOUT_SECONDS": int(
+            env.get(f"{ENV_PREFIX}LOGIN_MAX_LOCKOUT_SECONDS") or 900
+        ),
+        # How many processes serve the app: `workbench serve --workers N` sets it; set it
+        # yourself when you start gunicorn another way. More than one needs Redis.
+        "WORKBENCH_WORKERS": int(env.get(f"{ENV_PREFIX}WORKERS") or 1),
+        # Proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none).
+        "WORKBENCH_PROXIES": int(env.get(f"{ENV_PREFIX}PROXIES") or 0),
+        "WORKBENCH_API_TOKEN_DAYS": int(env.get(f"{ENV_PREFIX}API_TOKEN_DAYS") or 90),
         "WORKBENCH_IDLE_MINUTES": int(env.get(f"{ENV_PREFIX}IDLE_MINUTES") or 30),
         "WORKBENCH_SESSION_HOURS": int(env.get(f"{ENV_PREFIX}SESSION_HOURS") or 12),
         "WORKBENCH_FRESH_LOGIN_MINUTES": int(env.get(f"{ENV_PREFIX}FRESH_LOGIN_MINUTES") or 10),
@@ -85,7 +97,24 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get(f"{ENV_PREFIX}SECURE_COOKIES", "0") == "1",
     }
-    return settings | overrides
+    settings |= overrides
+    check_shared_counters(settings["WORKBENCH_WORKERS"], settings["WORKBENCH_REDIS_URL"])
+    return settings
+
+
+class ConfigurationError(WorkbenchError):
+    """Settings the workbench refuses to start with."""
+
+
+def check_shared_counters(workers: int, redis_url: str | None) -> None:
+    """Refuse more than one worker without Redis: each would count sign-in failures alone."""
+    if workers > 1 and not redis_url:
+        raise ConfigurationError(
+            f"{workers} workers need WORKBENCH_REDIS_URL: failed sign-ins must be counted where "
+            "every worker sees them. Set it to a Redis with a password "
+            "(redis://:PASSWORD@host:6379/0), or run one worker (WORKBENCH_WORKERS=1).",
+            "WORKBENCH_WORKERS",
+        )
 
 
 def claims_settings(env: Mapping[str, str], instance_path: Path, overrides: dict) -> dict:

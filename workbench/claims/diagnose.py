@@ -31,7 +31,7 @@ def first_problem(
     con.execute("SET threads = 1")
     try:
         # An aggregate query: exactly one row.
-        [found] = con.execute(f"SELECT {selects} FROM {source.scan(row_numbers=True)}").fetchall()
+        [found] = con.execute(f"SELECT {selects} FROM {source.scan(row_numbers=True)}").fetchall()  # nosec B608 # DuckDB SQL from quoted names and literals (quoted_name, quoted_text); no value is spliced raw
     except (duckdb.InvalidInputException, duckdb.IOException) as error:
         return unreadable_error(source, error)
     problems = [

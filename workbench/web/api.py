@@ -23,7 +23,7 @@ from workbench.services.negotiations import get_negotiation, record_offer
 from workbench.services.rates import RatesRequest, build_rates_report
 from workbench.services.review import get_document, list_documents
 from workbench.web.errors import HTTP_ERROR_CODES
-from workbench.web.security import permission_required
+from workbench.web.security import audit_view, permission_required
 from workbench.web.unit import work
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -95,7 +95,9 @@ def documents() -> Any:
 @permission_required(READ)
 def document(document_id: int) -> Any:
     """Describe one document: status, provenance and where to get the PDF."""
-    return jsonify(_document_json(get_document(work(), document_id) or abort(404)))
+    artifact = get_document(work(), document_id) or abort(404)
+    audit_view("document.viewed", artifact, via="api")
+    return jsonify(_document_json(artifact))
 
 
 @blueprint.get("/documents/<int:document_id>.pdf")
@@ -103,6 +105,7 @@ def document(document_id: int) -> Any:
 def document_pdf(document_id: int) -> Response:
     """Return the document's PDF bytes."""
     artifact = get_document(work(), document_id) or abort(404)
+    audit_view("document.pdf_read", artifact, disposition="api")
     return Response(artifact.pdf, mimetype="application/pdf", headers={"ETag": artifact.sha256})
 
 

@@ -53,7 +53,7 @@ from workbench.web.forms.organizations import (
     CoverageForm,
     OrganizationForm,
 )
-from workbench.web.security import permission_required
+from workbench.web.security import audit_listing, audit_refusal, permission_required
 from workbench.web.unit import work
 
 blueprint = Blueprint("organizations", __name__, url_prefix="/organizations")
@@ -207,6 +207,7 @@ def upload_claims(organization_id: int):
     """Take an uploaded members and claims file and size them in the background (job page)."""
     organization = _organization(organization_id)
     if any(name.endswith("_path") for name in request.form):
+        audit_refusal("claims.server_path_refused", organization, reason="not an administrator")
         abort(403)  # files on the server are an administrator's choice (size_server_claims)
     form = ClaimsUploadForm()
     if not form.validate_on_submit():
@@ -222,6 +223,7 @@ def upload_claims(organization_id: int):
         )
     except ClaimsUploadError as error:
         discard(files)
+        audit_refusal("claims.upload_refused", organization, error)
         show_on_form(form, error, "claims")
         return _claims_refused(organization_id, upload_form=form), error.status
     except BaseException:
@@ -245,6 +247,7 @@ def size_server_claims(organization_id: int):
             server_file(form.claims_path.data, CLAIMS, limit),
         ]
     except ClaimsUploadError as error:
+        audit_refusal("claims.server_path_refused", organization, error)
         show_on_form(
             form, error, "claims_path", {"members": "members_path", "claims": "claims_path"}
         )
@@ -283,7 +286,9 @@ def _show_page(
         page=page,
         contact_form=contact_form,
         coverage_forms=forms,
-        sizings=list_claims_sizings(work(), organization_id),
+        sizings=audit_listing(
+            "claims_sizings.viewed", list_claims_sizings(work(), organization_id)
+        ),
         claims_offer=latest_claims_offer(work(), organization_id),
         upload_form=upload_form or ClaimsUploadForm(formdata=None),
         paths_form=paths_form or ClaimsPathsForm(formdata=None, prefix="server"),

@@ -57,7 +57,7 @@ from workbench.web.forms.scenarios import (
     scenario_mapping,
     touched_inputs,
 )
-from workbench.web.security import permission_required
+from workbench.web.security import audit_view, permission_required
 from workbench.web.unit import work
 
 blueprint = Blueprint("scenarios", __name__, url_prefix="/scenarios")
@@ -187,6 +187,7 @@ def delete(scenario_id: int):
 def export(scenario_id: int) -> Response:
     """Download the scenario as a YAML file that `workbench rates` reads."""
     filename, text = get_scenario_yaml(work(), scenario_id) or abort(404)
+    audit_view("scenario.exported", scenario_id=scenario_id, filename=filename)
     response = Response(text, mimetype="application/yaml")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
