@@ -31,6 +31,8 @@ INSTALLED = TEMPLATES_DIR.parent == PACKAGE_ROOT
 DEFAULT_LOGIN_LIMIT = "10 per minute; 50 per hour"
 # The largest claims file sized (DuckDB streams it; this guards the disk and the upload).
 DEFAULT_CLAIMS_MAX_BYTES = 20 * 1000**3
+# The largest request body anywhere but the claims upload (forms, scenario files, the API).
+DEFAULT_MAX_REQUEST_BYTES = 2 * 1000**2
 # What a claims upload carries besides its two files: the form fields and multipart headers.
 UPLOAD_FORM_ALLOWANCE = 1024 * 1024
 
@@ -79,6 +81,10 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         "WORKBENCH_PROFILES_DIR": Path(
             env.get(f"{ENV_PREFIX}PROFILES_DIR") or DEFAULT_PROFILES_DIR
         ),
+        # Small everywhere; the claims upload view raises it for signed-in leads (large_body).
+        "MAX_CONTENT_LENGTH": int(
+            env.get(f"{ENV_PREFIX}MAX_REQUEST_BYTES") or DEFAULT_MAX_REQUEST_BYTES
+        ),
         **claims_settings(env, instance_path, overrides),
         "WTF_CSRF_ENABLED": True,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -109,7 +115,7 @@ def claims_settings(env: Mapping[str, str], instance_path: Path, overrides: dict
         "WORKBENCH_UPLOAD_DIR": Path(
             env.get(f"{ENV_PREFIX}UPLOAD_DIR") or instance_path / "uploads"
         ),
-        "MAX_CONTENT_LENGTH": 2 * max_bytes + UPLOAD_FORM_ALLOWANCE,
+        "WORKBENCH_UPLOAD_MAX_REQUEST_BYTES": 2 * max_bytes + UPLOAD_FORM_ALLOWANCE,
     }
 
 

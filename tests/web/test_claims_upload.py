@@ -239,7 +239,7 @@ def test_an_empty_file_is_a_form_error_on_its_field(web, payer_id, extract, uplo
 
 
 def test_a_request_over_the_upload_limit_gets_a_page_naming_the_limit(app, web, payer_id, extract):
-    app.config["MAX_CONTENT_LENGTH"] = 2000
+    app.config["WORKBENCH_UPLOAD_MAX_REQUEST_BYTES"] = 2000
     web.sign_in("lead")
     members, claims = extract
 
@@ -260,7 +260,8 @@ def test_the_upload_limit_follows_the_claims_limit(tmp_path, monkeypatch):
     app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
 
     assert app.config["WORKBENCH_CLAIMS_MAX_BYTES"] == 1_000_000
-    assert app.config["MAX_CONTENT_LENGTH"] == 2 * 1_000_000 + 1024 * 1024
+    assert app.config["WORKBENCH_UPLOAD_MAX_REQUEST_BYTES"] == 2 * 1_000_000 + 1024 * 1024
+    assert app.config["MAX_CONTENT_LENGTH"] == 2 * 1000**2  # every other route
     assert app.config["WORKBENCH_CLAIMS_THREADS"] == 2
     assert app.config["WORKBENCH_UPLOAD_DIR"] == tmp_path / "uploads"
 

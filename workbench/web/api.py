@@ -2,19 +2,18 @@
 
 Authentication is a per-user bearer token (issued on the Account page), never the session
 cookie, so the API needs no CSRF token and a page's cookie cannot be replayed against it. The
-same role checks as the pages apply. Every refusal has one shape:
+same role checks as the pages apply. Every refusal, and any error under /api/ (even a 404 no
+route matches, a 413 or a 500), has one shape (web/errors.py json_errors):
 `{"errors": [{"field": <name or null>, "message": <why>}]}`.
 """
 
-from dataclasses import asdict
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import Blueprint, Response, abort, g, jsonify, request, url_for
-from werkzeug.exceptions import HTTPException
 
 from workbench import engine
-from workbench.errors import Problem, WorkbenchError, problems_from_lines
+from workbench.errors import WorkbenchError, problems_from_lines
 from workbench.extensions import csrf
 from workbench.models import DocumentArtifact
 from workbench.models.enums import EDIT, READ
@@ -22,7 +21,6 @@ from workbench.services.accounts import get_user_by_token
 from workbench.services.negotiations import get_negotiation, record_offer
 from workbench.services.rates import RatesRequest, build_rates_report
 from workbench.services.review import get_document, list_documents
-from workbench.web.errors import HTTP_ERROR_CODES
 from workbench.web.security import permission_required
 from workbench.web.unit import work
 
@@ -41,26 +39,6 @@ def authenticate_token() -> Any:
         )
     g.api_user = user
     return None
-
-
-@blueprint.errorhandler(WorkbenchError)
-def refused(error: WorkbenchError) -> tuple[Response, int]:
-    """Answer a refusal with each problem's field and message."""
-    return _errors(error.problems, error.status)
-
-
-def http_error(error: HTTPException) -> tuple[Response, int]:
-    """Answer HTTP errors (404, 403...) in the same shape."""
-    return _errors([Problem(None, error.description)], error.code)
-
-
-# Registered for each code, as the app's own pages are: a handler by code comes first.
-for _code in HTTP_ERROR_CODES:
-    blueprint.register_error_handler(_code, http_error)
-
-
-def _errors(problems: list[Problem], status: int) -> tuple[Response, int]:
-    return jsonify(errors=[asdict(problem) for problem in problems]), status
 
 
 @blueprint.post("/evaluate")

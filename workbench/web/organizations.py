@@ -53,7 +53,7 @@ from workbench.web.forms.organizations import (
     CoverageForm,
     OrganizationForm,
 )
-from workbench.web.security import permission_required
+from workbench.web.security import large_body, permission_required
 from workbench.web.unit import work
 
 blueprint = Blueprint("organizations", __name__, url_prefix="/organizations")
@@ -203,6 +203,7 @@ def codes_to_turn_on(organization_id: int) -> str:
 
 @blueprint.post("/<int:organization_id>/claims")
 @permission_required(EDIT)
+@large_body("WORKBENCH_UPLOAD_MAX_REQUEST_BYTES")
 def upload_claims(organization_id: int):
     """Take an uploaded members and claims file and size them in the background (job page)."""
     organization = _organization(organization_id)

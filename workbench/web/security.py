@@ -68,7 +68,12 @@ def start_session(user: User) -> None:
 
 
 def require_sign_in() -> Any:
-    """Send anyone not signed in to the sign-in page; end sessions idle or old past the limits."""
+    """Send anyone not signed in to the sign-in page; end sessions idle or old past the limits.
+
+    Runs before the CSRF check and before any view, so a request refused for who sends it
+    (anonymous, expired, or a role without the view's permission) is answered without its body
+    being read; only then may a view that takes large uploads raise the body limit.
+    """
     if request.endpoint in PUBLIC_ENDPOINTS or request.blueprint == "api":
         return None
     if not current_user.is_authenticated:
@@ -80,6 +85,13 @@ def require_sign_in() -> Any:
         flash(expired, "warning")
         return redirect(url_for("auth.login", next=safe_next(request.full_path)))
     session["seen_at"] = now().timestamp()
+    view = current_app.view_functions.get(request.endpoint or "")
+    permission = getattr(view, "permission", None)
+    if permission and not current_user.can(permission):
+        abort(403)
+    body_limit = getattr(view, "body_limit", None)
+    if body_limit:
+        request.max_content_length = current_app.config[body_limit]
     return None
 
 
@@ -114,6 +126,17 @@ def permission_required(permission: str) -> Callable:
 
         guarded.permission = permission  # read by the role-matrix test
         return guarded
+
+    return decorate
+
+
+def large_body(setting: str) -> Callable:
+    """Let the view take a request body up to the configured `setting` (bytes) instead of the
+    small global MAX_CONTENT_LENGTH; raised only once sign-in and role have been checked."""
+
+    def decorate(view: Callable) -> Callable:
+        view.body_limit = setting  # type: ignore[attr-defined]
+        return view
 
     return decorate
 
