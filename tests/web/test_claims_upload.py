@@ -170,7 +170,7 @@ def test_a_second_sizing_lists_the_first_as_earlier(web, payer_id, extract):
         pytest.param(
             CLAIM_HEADER,
             [["C1", "A01", "Acme", "2024-01-10", "urgent care", "10.00", ""]],
-            "claims.csv row 2, column setting: 'urgent care' is not a setting",
+            "claims.csv row 2, column setting: not one of the settings",
             id="bad-value",
         ),
     ],
@@ -477,3 +477,52 @@ def test_uploads_abandoned_for_a_day_are_swept_at_the_next_upload(
 
     assert not stale.exists()
     assert (recent / "claims.csv").exists()
+
+
+HEALTH_DATA = "John Q Patient SSN 123-45-6789"
+
+
+def test_a_bad_cell_is_named_never_echoed_on_the_page_in_the_job_or_in_the_log(
+    web, payer_id, extract, tmp_path, caplog
+):
+    caplog.set_level("DEBUG")
+    web.sign_in("lead")
+    members, _ = extract
+    bad = ["C1", "A01", "Acme", HEALTH_DATA, HEALTH_DATA, HEALTH_DATA, ""]
+    claims = write_csv(tmp_path / "claims.csv", CLAIM_HEADER, [bad, bad]).read_bytes()
+
+    job = job_id(upload(web, payer_id, members, claims))
+    record = finished(web, job)
+    page = web.get(f"/jobs/{job}").get_data(as_text=True)
+
+    assert record.status == JobStatus.FAILED
+    assert record.error.splitlines() == [
+        f"claims.csv row {row}, column {column}: {problem}"
+        for row in (2, 3)
+        for column, problem in (
+            ("service_date", "not a date in YYYY-MM-DD form (2024-01-31)"),
+            (
+                "setting",
+                "not one of the settings inpatient, ed, outpatient, professional, "
+                "pharmacy or other",
+            ),
+            ("allowed_amount", "not an amount (a decimal number such as 1234.56 or -80.00)"),
+        )
+    ]
+    assert page.count("<li>claims.csv row ") == 6
+    assert f'href="/organizations/{payer_id}#claims-upload"' in page
+    assert f"Job {job} failed" in caplog.text  # the log was captured, traceback and all
+    for shown in (record.error, page, caplog.text):
+        assert "123-45-6789" not in shown and "Patient" not in shown
+
+
+def test_the_upload_form_describes_the_files_format(web, payer_id):
+    web.sign_in("lead")
+
+    page = web.get(f"/organizations/{payer_id}").get_data(as_text=True)
+
+    assert 'id="claims-upload"' in page
+    for setting in ("inpatient", "ed", "outpatient", "professional", "pharmacy", "other"):
+        assert f"<code>{setting}</code>" in page
+    assert "a month enrolled, <code>YYYY-MM</code>" in page
+    assert "ICD-10 codes separated by <code>;</code>" in page

@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from werkzeug.utils import secure_filename
 
+from workbench.claims.columns import CLAIM_COLUMNS, MEMBER_COLUMNS, Column
 from workbench.errors import WorkbenchError
 
 CHUNK_BYTES = 1024 * 1024
@@ -24,6 +25,16 @@ CHUNK_BYTES = 1024 * 1024
 ABANDONED_AFTER_SECONDS = 24 * 3600
 MEMBERS, CLAIMS = "members", "claims"
 UPLOAD, SERVER_PATH = "upload", "server path"
+
+# The two files' columns, as the upload page describes them (docs/claims-format.md has the same).
+CLAIMS_FORMAT: tuple[tuple[str, str, tuple[Column, ...]], ...] = (
+    (
+        MEMBERS,
+        "The members (eligibility) file: one row per member per month enrolled",
+        MEMBER_COLUMNS,
+    ),
+    (CLAIMS, "The claims file: one row per claim line", CLAIM_COLUMNS),
+)
 
 
 class ClaimsUploadError(WorkbenchError):

@@ -18,6 +18,7 @@ from workbench.services.claims_jobs import request_sizing
 from workbench.services.claims_sizings import latest_claims_offer, list_claims_sizings
 from workbench.services.claims_uploads import (
     CLAIMS,
+    CLAIMS_FORMAT,
     MEMBERS,
     SERVER_PATH,
     UPLOAD,
@@ -289,6 +290,7 @@ def _show_page(
         upload_form=upload_form or ClaimsUploadForm(formdata=None),
         paths_form=paths_form or ClaimsPathsForm(formdata=None, prefix="server"),
         claims_limit=size_text(current_app.config["WORKBENCH_CLAIMS_MAX_BYTES"]),
+        claims_format=CLAIMS_FORMAT,
     )
 
 
