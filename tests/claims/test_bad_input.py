@@ -89,9 +89,7 @@ def test_every_bad_value_is_named_up_to_twenty_in_file_order(tmp_path, members):
         "claims.csv row 5, column setting: not one of the settings "
         "inpatient, ed, outpatient, professional, pharmacy or other",
     ]
-    assert [problem.message for problem in caught.value.problems] == str(
-        caught.value
-    ).splitlines()
+    assert [problem.message for problem in caught.value.problems] == str(caught.value).splitlines()
     assert (caught.value.row, caught.value.column) == (3, "allowed_amount")
 
 

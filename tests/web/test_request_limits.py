@@ -119,9 +119,7 @@ def test_the_api_body_is_capped_and_the_refusal_is_json(web):
 def test_an_anonymous_api_post_is_refused_before_its_body_is_read(web):
     stream = CountingStream(HUGE)
 
-    response = web.client.post(
-        "/api/v1/evaluate", input_stream=stream, content_length=stream.size
-    )
+    response = web.client.post("/api/v1/evaluate", input_stream=stream, content_length=stream.size)
 
     assert response.status_code == 401 and response.is_json
     assert stream.read_bytes == 0

@@ -23,9 +23,7 @@ def bad_rows(
     """Return the error naming the first MAX_REPORTED bad values of `source` (row and column,
     in file order), or None if none is found."""
     checks = [(column, _bad_value(column, source)) for column in columns if _checked(column)]
-    flags = ", ".join(
-        f"{bad}, {quoted_name(column.name)} IS NULL" for column, bad in checks
-    )
+    flags = ", ".join(f"{bad}, {quoted_name(column.name)} IS NULL" for column, bad in checks)
     any_bad = " OR ".join(bad for _, bad in checks)
     # One more row than can be listed, to know whether there are more.
     query = (
