@@ -526,3 +526,49 @@ def test_the_upload_form_describes_the_files_format(web, payer_id):
         assert f"<code>{setting}</code>" in page
     assert "a month enrolled, <code>YYYY-MM</code>" in page
     assert "ICD-10 codes separated by <code>;</code>" in page
+
+
+def test_the_sized_payer_is_not_listed_among_the_other_payers(web, tmp_path):
+    with web.db() as session:
+        payer = Organization(name="ACME, Inc.", kind=OrganizationKind.PAYER)
+        session.add(payer)
+        session.commit()
+        organization_id = payer.id
+    rows = [*member_rows(BH_MEMBERS + OTHER_MEMBERS), *member_rows(["Z01"], payer="Blue Valley")]
+    members = write_csv(tmp_path / "members.csv", MEMBER_HEADER, rows).read_bytes()
+    claims = write_csv(tmp_path / "claims.csv", CLAIM_HEADER, hand_claim_rows()).read_bytes()
+    web.sign_in("lead")
+
+    record = finished(web, job_id(upload(web, organization_id, members, claims)))
+    page = web.get(f"/organizations/{organization_id}").get_data(as_text=True)
+
+    assert record.status == JobStatus.SUCCEEDED, record.error
+    assert "(other payers in the extract: Blue Valley)" in page
+
+
+def test_the_two_multipliers_say_which_one_a_scenario_uses(web, payer_id, extract):
+    web.sign_in("lead")
+    members, claims = extract
+    finished(web, job_id(upload(web, payer_id, members, claims)))
+
+    page = web.get(f"/organizations/{payer_id}").get_data(as_text=True)
+
+    uses = page.index("the multiplier a scenario made from these claims uses")
+    other = page.index("shown for comparison, not used by scenarios")
+    assert page.index("cohort cost multiplier (μ), with BH vs everyone") < uses
+    assert page.index("cost multiplier, with vs without behavioral health") < other
+
+
+@pytest.mark.parametrize(
+    ("in_extract", "same"),
+    [
+        ("BLUE VALLEY HEALTH PLAN, INC.", True),
+        ("Blue  Valley Health-Plan", True),
+        ("Blue Valley Health Plan of Ohio", False),
+    ],
+)
+def test_a_payer_name_is_matched_loosely(in_extract, same):
+    from workbench.services.claims_sizings import other_payers
+
+    figures = {"payers": {in_extract: {}}}
+    assert other_payers(figures, "Blue Valley Health Plan", None) == (() if same else (in_extract,))
