@@ -106,11 +106,16 @@ def claims_settings(env: Mapping[str, str], instance_path: Path, overrides: dict
         or DEFAULT_CLAIMS_MAX_BYTES
     )
     temp_dir = env.get(f"{ENV_PREFIX}CLAIMS_TEMP_DIR")
+    server_dir = overrides.get("WORKBENCH_CLAIMS_SERVER_DIR") or env.get(
+        f"{ENV_PREFIX}CLAIMS_SERVER_DIR"
+    )
     threads = env.get(f"{ENV_PREFIX}CLAIMS_THREADS")
     return {
         "WORKBENCH_CLAIMS_MAX_BYTES": max_bytes,
         "WORKBENCH_CLAIMS_MEMORY_LIMIT": env.get(f"{ENV_PREFIX}CLAIMS_MEMORY_LIMIT") or None,
         "WORKBENCH_CLAIMS_TEMP_DIR": Path(temp_dir) if temp_dir else None,
+        # The one folder an administrator may size files from (none: the form is refused).
+        "WORKBENCH_CLAIMS_SERVER_DIR": Path(server_dir) if server_dir else None,
         "WORKBENCH_CLAIMS_THREADS": int(threads) if threads else None,
         "WORKBENCH_UPLOAD_DIR": Path(
             env.get(f"{ENV_PREFIX}UPLOAD_DIR") or instance_path / "uploads"

@@ -222,6 +222,15 @@ def test_a_claims_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path
     assert message == "claims.csv: 2.0 MB is over the 1.0 MB limit for this file"
 
 
+def test_a_members_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
+    members = tmp_path / "members.csv"
+    members.write_bytes(b"x" * 2_000_001)
+
+    message = refused(members, claims_with(tmp_path), max_claims_bytes=1_000_000)
+
+    assert message == "members.csv: 2.0 MB is over the 1.0 MB limit for this file"
+
+
 def test_an_unknown_payer(tmp_path, members):
     message = refused(members, claims_with(tmp_path), payer="Nobody")
 

@@ -286,17 +286,21 @@ def test_a_viewer_may_not_size_claims(web, payer_id, extract):
     assert "Upload and size" not in page and "Size these files" not in page
 
 
-def test_server_paths_are_for_administrators_only(web, payer_id, extract, tmp_path):
+@pytest.fixture
+def server_dir(app, tmp_path, extract) -> Path:
+    """The configured folder of extracts on the server, holding the hand extract."""
+    folder = tmp_path / "server"
+    (folder / "2024").mkdir(parents=True)
     members, claims = extract
-    (tmp_path / "server").mkdir()
-    members_path = tmp_path / "server" / "members.csv"
-    claims_path = tmp_path / "server" / "claims.csv"
-    members_path.write_bytes(members)
-    claims_path.write_bytes(claims)
-    paths = {
-        "server-members_path": str(members_path),
-        "server-claims_path": str(claims_path),
-    }
+    (folder / "2024" / "members.csv").write_bytes(members)
+    (folder / "2024" / "claims.csv").write_bytes(claims)
+    app.config["WORKBENCH_CLAIMS_SERVER_DIR"] = folder
+    return folder
+
+
+def test_server_paths_are_for_administrators_only(web, payer_id, extract, server_dir):
+    members, claims = extract
+    paths = {"server-members_path": "2024/members.csv", "server-claims_path": "2024/claims.csv"}
     page = f"/organizations/{payer_id}"
 
     web.sign_in("lead")
@@ -312,30 +316,64 @@ def test_server_paths_are_for_administrators_only(web, payer_id, extract, tmp_pa
     assert "Size these files" not in lead_page and "Size these files" in admin_page
     record = finished(web, job_id(by_admin))
     assert record.status == JobStatus.SUCCEEDED, record.error
-    assert members_path.exists() and claims_path.exists()  # a server file is never deleted
+    claims_path = server_dir / "2024" / "claims.csv"
+    assert claims_path.exists()  # a server file is never deleted
     with web.db() as session:
         sizing = session.get(ClaimsSizing, record.result_id)
         assert sizing.baseline_tcoc_pmpm == BASELINE
         assert sizing.provenance["delivery"] == "server path"
         files = {item["role"]: item for item in sizing.provenance["files"]}
-        assert files["claims"]["path"] == str(claims_path)
+        assert files["claims"]["path"] == str(claims_path.resolve())
         assert files["claims"]["sha256"] == hashlib.sha256(claims).hexdigest()
         assert sizing.created_by_id == web.accounts["admin"].id
+    assert str(claims_path.resolve()) in web.get(page).get_data(as_text=True)
+    web.client.post("/logout", data={"csrf_token": web.token()})
+    web.sign_in("viewer")
+    viewer_page = web.get(page).get_data(as_text=True)
+    assert "claims.csv" in viewer_page and str(server_dir) not in viewer_page
 
 
-def test_an_administrator_s_missing_path_is_named(web, payer_id, tmp_path):
+@pytest.mark.parametrize(
+    "given",
+    [
+        "2024/nope.csv",  # missing
+        "/etc/passwd",  # outside, absolute
+        "../outside.csv",  # outside, climbing up
+        "2024/link.csv",  # a link leading outside
+    ],
+)
+def test_a_path_missing_or_outside_the_server_folder_gets_one_answer(
+    web, payer_id, server_dir, given
+):
+    outside = server_dir.parent / "outside.csv"
+    outside.write_text("member_id,payer,month\nA01,Acme,2024-01\n")
+    (server_dir / "2024" / "link.csv").symlink_to(outside)
     web.sign_in("admin")
     page = f"/organizations/{payer_id}"
-    paths = {
-        "server-members_path": str(tmp_path / "nope.csv"),
-        "server-claims_path": "relative.csv",
-    }
+    paths = {"server-members_path": given, "server-claims_path": "2024/claims.csv"}
 
     response = web.post(f"{page}/claims/server-files", paths, page=page)
 
     assert response.status_code == 422
-    text = response.get_data(as_text=True)
-    assert f"{tmp_path / 'nope.csv'}: no such file on the server" in text
+    assert f"{given}: no such file in the server&#39;s claims folder." in response.get_data(
+        as_text=True
+    )
+    assert count(web, Job) == 0
+
+
+def test_without_a_configured_server_folder_no_path_is_read(app, web, payer_id, extract, tmp_path):
+    members, _ = extract
+    (tmp_path / "members.csv").write_bytes(members)
+    app.config["WORKBENCH_CLAIMS_SERVER_DIR"] = None
+    web.sign_in("admin")
+    page = f"/organizations/{payer_id}"
+    path = str(tmp_path / "members.csv")
+    paths = {"server-members_path": path, "server-claims_path": path}
+
+    response = web.post(f"{page}/claims/server-files", paths, page=page)
+
+    assert response.status_code == 422
+    assert "WORKBENCH_CLAIMS_SERVER_DIR" in response.get_data(as_text=True)
     assert count(web, Job) == 0
 
 

@@ -61,7 +61,8 @@ def size_claims(
     progress: ProgressCallback | None = None,
 ) -> SizingResult:
     """Size the extract, or raise ClaimsInputError naming the file, row and column at fault."""
-    members = open_input(Path(members_path), MEMBER_COLUMNS)
+    # One limit for both files: a members file is no smaller a risk to the disk.
+    members = open_input(Path(members_path), MEMBER_COLUMNS, options.max_claims_bytes)
     claims = open_input(Path(claims_path), CLAIM_COLUMNS, options.max_claims_bytes)
     rates = [SavingsRate(*rate) for rate in savings_rates]
     with _connection(options) as con:

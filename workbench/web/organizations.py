@@ -240,11 +240,12 @@ def size_server_claims(organization_id: int):
     form = ClaimsPathsForm(prefix="server")
     if not form.validate_on_submit():
         return _claims_refused(organization_id, paths_form=form), 422
-    limit = current_app.config["WORKBENCH_CLAIMS_MAX_BYTES"]
+    config = current_app.config
+    folder, limit = config["WORKBENCH_CLAIMS_SERVER_DIR"], config["WORKBENCH_CLAIMS_MAX_BYTES"]
     try:
         files = [
-            server_file(form.members_path.data, MEMBERS, limit),
-            server_file(form.claims_path.data, CLAIMS, limit),
+            server_file(form.members_path.data, MEMBERS, folder, limit),
+            server_file(form.claims_path.data, CLAIMS, folder, limit),
         ]
     except ClaimsUploadError as error:
         show_on_form(
