@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, g, jsonify, request, url_for
 
 from workbench import engine
+from workbench.engine.parse import TOO_DEEP
 from workbench.errors import WorkbenchError, problems_from_lines
 from workbench.extensions import csrf
 from workbench.models import DocumentArtifact
@@ -89,9 +90,7 @@ def document_pdf(document_id: int) -> Response:
 def offers(negotiation_id: int) -> Any:
     """Record an offer or counteroffer (round, side, payment_model, pmpm, rates, response)."""
     negotiation = get_negotiation(work(), negotiation_id) or abort(404)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise WorkbenchError("the body must be a JSON object", status=400)
+    body = _json_object()
     offer = record_offer(work(), negotiation, user=g.api_user, **_offer_fields(body))
     return jsonify(
         id=offer.id,
@@ -99,6 +98,17 @@ def offers(negotiation_id: int) -> Any:
         side=str(offer.side),
         pmpm=None if offer.pmpm is None else str(offer.pmpm),
     ), 201
+
+
+def _json_object() -> dict:
+    """The request's JSON object, or a 400 naming what is wrong with it."""
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        raise WorkbenchError(f"the body is {TOO_DEEP}", status=400) from None
+    if not isinstance(body, dict):
+        raise WorkbenchError("the body must be a JSON object", status=400)
+    return body
 
 
 def _offer_fields(body: dict) -> dict:
