@@ -53,12 +53,14 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
     env = os.environ
     overrides = overrides or {}
     redis_url = env.get(f"{ENV_PREFIX}REDIS_URL") or None
-    instance_path.mkdir(parents=True, exist_ok=True)
+    # Readable by the account that runs the app only: it holds the key and the database.
+    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
     database_url = (
         overrides.get("SQLALCHEMY_DATABASE_URI")
         or env.get(f"{ENV_PREFIX}DATABASE_URL")
         or f"sqlite:///{instance_path / 'workbench.sqlite3'}"
     )
+    create_private_sqlite_file(database_url)
     secret_key = (
         overrides.get("SECRET_KEY")
         or env.get(f"{ENV_PREFIX}SECRET_KEY")
@@ -78,6 +80,9 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         "WORKBENCH_IDLE_MINUTES": int(env.get(f"{ENV_PREFIX}IDLE_MINUTES") or 30),
         "WORKBENCH_SESSION_HOURS": int(env.get(f"{ENV_PREFIX}SESSION_HOURS") or 12),
         "WORKBENCH_FRESH_LOGIN_MINUTES": int(env.get(f"{ENV_PREFIX}FRESH_LOGIN_MINUTES") or 10),
+        # Where clients reach the app (https://workbench.example.org): API links are made
+        # from it, never from the request's Host header.
+        "WORKBENCH_EXTERNAL_URL": env.get(f"{ENV_PREFIX}EXTERNAL_URL") or None,
         "WORKBENCH_PROFILES_DIR": Path(
             env.get(f"{ENV_PREFIX}PROFILES_DIR") or DEFAULT_PROFILES_DIR
         ),
@@ -133,6 +138,17 @@ def instance_secret_key(instance_path: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     return key_file.read_text().strip()
+
+
+def create_private_sqlite_file(url: str) -> None:
+    """Create a SQLite database file that does not exist yet with mode 0600 (SQLite would make
+    it world-readable under the usual umask; its journals take the file's mode)."""
+    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
+        return
+    path = Path(url.removeprefix("sqlite:///").split("?", 1)[0])
+    if path.exists() or not path.parent.is_dir():
+        return  # an existing file keeps its mode; a missing folder is SQLite's to report
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def normalise_database_url(url: str) -> str:

@@ -10,7 +10,7 @@ route matches, a 413 or a 500), has one shape (web/errors.py json_errors):
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import Blueprint, Response, abort, g, jsonify, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, jsonify, request, url_for
 
 from workbench import engine
 from workbench.engine.parse import TOO_DEEP
@@ -144,6 +144,14 @@ def _decimal(field: str, value: Any) -> Decimal:
         raise WorkbenchError("must be a number", field) from None
 
 
+def _link(endpoint: str, **values: Any) -> str:
+    """An address for a client: under WORKBENCH_EXTERNAL_URL when it is configured, else a path
+    on this site. Never built from the request's Host header, which the client chooses."""
+    base = current_app.config.get("WORKBENCH_EXTERNAL_URL")
+    path = url_for(endpoint, **values)
+    return f"{base.rstrip('/')}{path}" if base else path
+
+
 def _document_json(artifact: DocumentArtifact) -> dict:
     return {
         "id": artifact.id,
@@ -157,5 +165,5 @@ def _document_json(artifact: DocumentArtifact) -> dict:
         "created_at": artifact.created_at.isoformat(),
         "stakeholders": artifact.inputs_snapshot.get("stakeholders", []),
         "scenario": artifact.inputs_snapshot.get("scenario", {}).get("name"),
-        "pdf": url_for("api.document_pdf", document_id=artifact.id, _external=True),
+        "pdf": _link("api.document_pdf", document_id=artifact.id),
     }

@@ -16,6 +16,9 @@ from workbench.web.unit import work
 
 # Pages anyone may reach without signing in: the sign-in form itself and static files.
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+# Answers that carry the negotiation's figures or health data: never kept by a browser or proxy.
+PRIVATE_TYPES = frozenset({"text/html", "application/json", "application/pdf", "application/yaml"})
+HSTS = "max-age=31536000; includeSubDomains"
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -152,11 +155,15 @@ def safe_next(target: str | None) -> str | None:
 
 
 def add_security_headers(response: Any) -> Any:
-    """Set the headers every answer carries: CSP without inline script, no sniffing, no framing."""
+    """Set the headers every answer carries: CSP without inline script, no sniffing, no framing;
+    no caching of pages, PDFs, JSON or YAML; HSTS when cookies are HTTPS-only."""
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    if response.mimetype == "text/html":
+    if response.mimetype in PRIVATE_TYPES:
         response.headers.setdefault("Cache-Control", "no-store")
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        # Secure cookies mean the site is served over HTTPS: browsers are told to keep to it.
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
