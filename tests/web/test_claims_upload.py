@@ -610,3 +610,34 @@ def test_a_payer_name_is_matched_loosely(in_extract, same):
 
     figures = {"payers": {in_extract: {}}}
     assert other_payers(figures, "Blue Valley Health Plan", None) == (() if same else (in_extract,))
+
+
+def test_a_scenario_cannot_keep_another_payer_s_claims_sizing(web, payer_id, extract):
+    web.sign_in("lead")
+    _, claims = extract
+    response = import_file(web, WORKED.read_bytes(), "worked-example.yaml")
+    scenario_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    with web.db() as session:
+        other = Organization(name="Blue Valley Health Plan", kind=OrganizationKind.PAYER)
+        session.add(other)
+        session.commit()
+        other_id = other.id
+    theirs = add_sizing(web, other_id, claims)
+    page = f"/scenarios/{scenario_id}"
+    fields = form_fields(web.get(page).get_data(as_text=True))
+    before = {"name": fields["name"]}
+
+    forged = web.post(
+        page,
+        {**fields, "organization": str(payer_id), "claims_sizing": str(theirs), "name": "Forged"},
+        page=page,
+    )
+
+    assert forged.status_code == 409
+    assert "the claims figures filled in are Blue Valley Health Plan" in forged.get_data(
+        as_text=True
+    )
+    with web.db() as session:
+        record = session.get(Scenario, scenario_id)
+        assert record.claims_sizing_id is None
+        assert record.name == before["name"] and record.organization_id is None

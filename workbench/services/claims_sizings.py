@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from workbench.claims import MIN_CELL_MEMBERS
+from workbench.errors import ConflictError
 from workbench.models import ClaimsSizing, Scenario
 from workbench.services.audit import record_event
 from workbench.services.claims_uploads import CLAIMS, UPLOAD
@@ -335,10 +336,17 @@ def get_claims_source(session: Session, scenario: Scenario | None) -> ClaimsOffe
 
 
 def use_claims_sizing(session: Session, scenario: Scenario, sizing_id: int, user_id: int) -> None:
-    """Record that the scenario's baseline and cohort multiplier came from this sizing."""
+    """Record that the scenario's baseline and cohort multiplier came from this sizing, which
+    must be of the organization the scenario is for (ConflictError on `organization`)."""
     offer = get_claims_offer(session, sizing_id)
     if offer is None:
         return
+    if offer.organization_id != scenario.organization_id:
+        raise ConflictError(
+            f"the claims figures filled in are {offer.organization_name}'s; the scenario must "
+            "be for that organization to keep them (or fill them from this one's claims)",
+            "organization",
+        )
     scenario.claims_sizing_id = sizing_id
     record_event(
         session,
