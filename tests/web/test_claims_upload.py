@@ -27,6 +27,7 @@ from tests.claims.conftest import (
 )
 from tests.web.test_scenarios import WORKED, form_fields, import_file
 from workbench import create_app
+from workbench.claims import size_claims
 from workbench.models import AuditEvent, ClaimsSizing, Job, Organization, Scenario
 from workbench.models.enums import JobStatus, OrganizationKind
 
@@ -377,14 +378,18 @@ def test_without_a_configured_server_folder_no_path_is_read(app, web, payer_id, 
     assert count(web, Job) == 0
 
 
-def add_sizing(web, organization_id: int, claims: bytes) -> int:
+def add_sizing(web, organization_id: int, extract: tuple[bytes, bytes], folder: Path) -> int:
     """A stored sizing of the hand extract, as the job leaves it."""
+    members, claims = extract
+    (folder / "m.csv").write_bytes(members)
+    (folder / "c.csv").write_bytes(claims)
+    figures = size_claims(folder / "m.csv", folder / "c.csv").to_json()
     with web.db() as session:
         sizing = ClaimsSizing(
             organization_id=organization_id,
             baseline_tcoc_pmpm=BASELINE,
             cohort_cost_multiplier=MULTIPLIER,
-            figures={"overall": {"tcoc_pmpm": "159.03", "cohort_cost_multiplier": "1.7904"}},
+            figures=figures,
             provenance={
                 "files": [
                     {
@@ -402,7 +407,7 @@ def add_sizing(web, organization_id: int, claims: bytes) -> int:
         return sizing.id
 
 
-def test_the_scenario_editor_offers_the_payer_s_claims_and_fills_them_in(web, extract):
+def test_the_scenario_editor_offers_the_payer_s_claims_and_fills_them_in(web, extract, tmp_path):
     web.sign_in("lead")
     _, claims = extract
     response = import_file(web, WORKED.read_bytes(), "worked-example.yaml")
@@ -417,7 +422,7 @@ def test_the_scenario_editor_offers_the_payer_s_claims_and_fills_them_in(web, ex
     assert "Use this payer" not in web.get(page).get_data(as_text=True)
     linked = web.post(page, {**fields, "organization": str(payer_id)}, page=page)
     assert linked.status_code == 302
-    sizing_id = add_sizing(web, payer_id, claims)
+    sizing_id = add_sizing(web, payer_id, extract, tmp_path)
     digest = hashlib.sha256(claims).hexdigest()
 
     offered = web.get(page).get_data(as_text=True)
@@ -448,13 +453,12 @@ def test_the_scenario_editor_offers_the_payer_s_claims_and_fills_them_in(web, ex
     assert digest in shown and "claims.csv" in shown and f"{CLAIM_LINES:,} rows" in shown
 
 
-def test_a_new_scenario_can_start_from_an_organization_s_claims(web, payer_id, extract):
+def test_a_new_scenario_can_start_from_an_organization_s_claims(web, payer_id, extract, tmp_path):
     web.sign_in("lead")
-    _, claims = extract
     with web.db() as session:
         session.get(Organization, payer_id).attributed_members = 12000
         session.commit()
-    sizing_id = add_sizing(web, payer_id, claims)
+    sizing_id = add_sizing(web, payer_id, extract, tmp_path)
 
     organization_page = web.get(f"/organizations/{payer_id}").get_data(as_text=True)
     new = web.get(f"/scenarios/new?claims={sizing_id}")
@@ -608,13 +612,13 @@ def test_the_two_multipliers_say_which_one_a_scenario_uses(web, payer_id, extrac
 def test_a_payer_name_is_matched_loosely(in_extract, same):
     from workbench.services.claims_sizings import other_payers
 
-    figures = {"payers": {in_extract: {}}}
-    assert other_payers(figures, "Blue Valley Health Plan", None) == (() if same else (in_extract,))
+    found = other_payers([in_extract], "Blue Valley Health Plan", None)
+
+    assert found == (() if same else (in_extract,))
 
 
-def test_a_scenario_cannot_keep_another_payer_s_claims_sizing(web, payer_id, extract):
+def test_a_scenario_cannot_keep_another_payer_s_claims_sizing(web, payer_id, extract, tmp_path):
     web.sign_in("lead")
-    _, claims = extract
     response = import_file(web, WORKED.read_bytes(), "worked-example.yaml")
     scenario_id = int(response.headers["Location"].rsplit("/", 1)[1])
     with web.db() as session:
@@ -622,7 +626,7 @@ def test_a_scenario_cannot_keep_another_payer_s_claims_sizing(web, payer_id, ext
         session.add(other)
         session.commit()
         other_id = other.id
-    theirs = add_sizing(web, other_id, claims)
+    theirs = add_sizing(web, other_id, extract, tmp_path)
     page = f"/scenarios/{scenario_id}"
     fields = form_fields(web.get(page).get_data(as_text=True))
     before = {"name": fields["name"]}
