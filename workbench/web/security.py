@@ -138,7 +138,7 @@ def large_body(setting: str) -> Callable:
     small global MAX_CONTENT_LENGTH; raised only once sign-in and role have been checked."""
 
     def decorate(view: Callable) -> Callable:
-        view.body_limit = setting  # type: ignore[attr-defined]
+        view.body_limit = setting  # read by require_sign_in
         return view
 
     return decorate
