@@ -27,7 +27,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> "Flask":
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_operations(app)
     return app
+
+
+def register_operations(app: "Flask") -> None:
+    """Fail the jobs a previous process left behind, now and every so often before a request."""
+    from workbench.services.jobs import sweep_stale_jobs
+
+    sweep_stale_jobs(app)
+    every = app.config["WORKBENCH_JOB_SWEEP_SECONDS"]
+    app.before_request(lambda: sweep_stale_jobs(app, every))
 
 
 def register_extensions(app: "Flask") -> None:

@@ -210,19 +210,28 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
 
 @cli.command("worker")
 @click.option("--burst", is_flag=True, help="Run the queued jobs, then stop.")
-def worker_command(burst: bool) -> None:
-    """Run background jobs from the Redis queue (when WORKBENCH_REDIS_URL is set)."""
+@click.option(
+    "--slot",
+    type=click.Choice(["all", "render", "claims"]),
+    default="all",
+    show_default=True,
+    help="Which jobs: document renders, claims sizings, or both (renders first).",
+)
+def worker_command(burst: bool, slot: str) -> None:
+    """Run background jobs from the Redis queues (when WORKBENCH_REDIS_URL is set)."""
     from flask import current_app
     from rq import SimpleWorker
 
-    from workbench.services.jobs import job_queue
+    from workbench.services.jobs import SLOTS, job_queue, sweep_stale_jobs
 
     if not current_app.config.get("WORKBENCH_REDIS_URL"):
         fail("workbench worker: set WORKBENCH_REDIS_URL; without it, jobs run inside `serve`")
-    queue = job_queue(current_app)
-    click.echo(f"Working on the {queue.name!r} queue (Ctrl-C to stop)")
+    sweep_stale_jobs(current_app)
+    queues = [job_queue(current_app, name) for name in SLOTS if slot in ("all", name)]
+    names = " and ".join(repr(queue.name) for queue in queues)
+    click.echo(f"Working on the {names} queue{'s' if len(queues) > 1 else ''} (Ctrl-C to stop)")
     # A SimpleWorker runs each job in this process, under the app context this command holds.
-    SimpleWorker([queue], connection=queue.connection).work(burst=burst)
+    SimpleWorker(queues, connection=queues[0].connection).work(burst=burst)
 
 
 @cli.command("rates", with_appcontext=False)

@@ -31,6 +31,8 @@ INSTALLED = TEMPLATES_DIR.parent == PACKAGE_ROOT
 DEFAULT_LOGIN_LIMIT = "10 per minute; 50 per hour"
 # The largest claims file sized (DuckDB streams it; this guards the disk and the upload).
 DEFAULT_CLAIMS_MAX_BYTES = 20 * 1000**3
+# The most rows a claims or members file may have (a small Parquet file can hold billions).
+DEFAULT_MAX_ROWS = 50_000_000
 # What a claims upload carries besides its two files: the form fields and multipart headers.
 UPLOAD_FORM_ALLOWANCE = 1024 * 1024
 
@@ -80,6 +82,7 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
             env.get(f"{ENV_PREFIX}PROFILES_DIR") or DEFAULT_PROFILES_DIR
         ),
         **claims_settings(env, instance_path, overrides),
+        **job_settings(env),
         "WTF_CSRF_ENABLED": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -111,6 +114,28 @@ def claims_settings(env: Mapping[str, str], instance_path: Path, overrides: dict
         ),
         "MAX_CONTENT_LENGTH": 2 * max_bytes + UPLOAD_FORM_ALLOWANCE,
     }
+
+
+# Job settings (seconds) and their defaults: see services/jobs.py.
+JOB_SETTINGS = {
+    "JOB_HEARTBEAT_SECONDS": 5,  # how often the process holding a job says it is alive
+    "JOB_STALE_SECONDS": 60,  # no heartbeat for this long: the process died, the job is failed
+    "JOB_SWEEP_SECONDS": 30,  # how often requests look for stale jobs
+    "JOB_QUEUE_WAIT_SECONDS": 6 * 3600,  # with Redis: how long a job may wait for a worker
+    "RENDER_SECONDS": 300,  # a document render's time limit
+    "CLAIMS_SECONDS": 1800,  # a claims sizing's time limit
+    "REDIS_TIMEOUT_SECONDS": 5,  # connecting to Redis, and each command
+}
+
+
+def job_settings(env: Mapping[str, str]) -> dict:
+    """Return the jobs' heartbeat, stale and time-limit settings and the claims row limit."""
+    settings = {
+        f"{ENV_PREFIX}{name}": float(env.get(f"{ENV_PREFIX}{name}") or default)
+        for name, default in JOB_SETTINGS.items()
+    }
+    rows = env.get(f"{ENV_PREFIX}CLAIMS_MAX_ROWS")
+    return settings | {f"{ENV_PREFIX}CLAIMS_MAX_ROWS": int(rows) if rows else DEFAULT_MAX_ROWS}
 
 
 def instance_secret_key(instance_path: Path) -> str:
