@@ -146,11 +146,11 @@ def test_asking_again_for_a_document_whose_render_died_starts_a_new_render(
 
 
 def test_a_job_past_its_time_limit_is_failed_and_says_which_limit(app_with, tmp_path):
-    app = app_with(WORKBENCH_CLAIMS_SECONDS=60)
+    app = app_with(WORKBENCH_CLAIMS_SECONDS=60, WORKBENCH_JOB_STALE_SECONDS=30)
     with app.app_context():
         files = uploaded(str(tmp_path))
         job = Job(kind="size_claims", status=JobStatus.RUNNING, params={"files": files})
-        job.started_at = utcnow() - timedelta(seconds=61)
+        job.started_at = utcnow() - timedelta(seconds=91)
         db.session.add(job)
         commit(db.session)
 

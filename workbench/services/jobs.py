@@ -229,8 +229,11 @@ def stale_reason(job: Job, now: datetime, config: Any) -> str | None:
             "The workbench stopped while this job was waiting or running (no sign of it for "
             f"{int(silent.total_seconds())} s); its uploaded files were deleted. Try again."
         )
+    # The work stops itself at its limit (RQ's timeout, DuckDB's interrupt); the heartbeat's
+    # allowance past it is for that to be recorded.
     limit = config[kind.limit_setting]
-    if job.started_at is not None and now - job.started_at > timedelta(seconds=limit):
+    overdue = timedelta(seconds=limit + config["WORKBENCH_JOB_STALE_SECONDS"])
+    if job.started_at is not None and now - job.started_at > overdue:
         return (
             f"This job ran past its time limit of {limit:g} s ({kind.limit_setting}) and was "
             "stopped; its uploaded files were deleted."
