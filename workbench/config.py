@@ -67,7 +67,7 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
     settings = {
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url, env),
         "WORKBENCH_REDIS_URL": redis_url,
         "WORKBENCH_JOB_QUEUE": env.get(f"{ENV_PREFIX}JOB_QUEUE") or "workbench",
         # Sign-in attempts are counted where every worker sees them: Redis when configured;
@@ -83,6 +83,10 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         ),
         **claims_settings(env, instance_path, overrides),
         **job_settings(env),
+        "WORKBENCH_LOG_LEVEL": env.get(f"{ENV_PREFIX}LOG_LEVEL") or "INFO",
+        # Take the proxy's X-Request-ID only when a proxy that sets it stands in front.
+        "WORKBENCH_TRUST_REQUEST_ID": env.get(f"{ENV_PREFIX}TRUST_REQUEST_ID", "0") == "1",
+        "WORKBENCH_MIN_FREE_BYTES": int(env.get(f"{ENV_PREFIX}MIN_FREE_BYTES") or 1000**3),
         "WTF_CSRF_ENABLED": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -157,9 +161,24 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def engine_options(url: str) -> dict:
-    """Return engine options suited to the database behind the URL."""
+def engine_options(url: str, env: Mapping[str, str] | None = None) -> dict:
+    """Return engine options suited to the database behind the URL, with timeouts.
+
+    A database that never answers must not hold a request thread: PostgreSQL gets a connect
+    timeout and a statement timeout, SQLite a busy timeout (gunicorn's threads share one file and
+    wait for its lock, then fail). WORKBENCH_DB_CONNECT_TIMEOUT and WORKBENCH_DB_STATEMENT_TIMEOUT,
+    in seconds, set them.
+    """
+    env = env or {}
+    connect = int(env.get(f"{ENV_PREFIX}DB_CONNECT_TIMEOUT") or 5)
+    statement = int(env.get(f"{ENV_PREFIX}DB_STATEMENT_TIMEOUT") or 30)
     if url.startswith("sqlite"):
-        # Gunicorn's threads share one SQLite file; wait for a lock instead of failing at once.
         return {"connect_args": {"timeout": 15}}
-    return {"pool_pre_ping": True}
+    return {
+        "pool_pre_ping": True,
+        "pool_timeout": connect,
+        "connect_args": {
+            "connect_timeout": connect,
+            "options": f"-c statement_timeout={statement * 1000}",
+        },
+    }

@@ -30,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
         api,
         auth,
         documents,
+        health,
         library,
         main,
         negotiations,
@@ -38,6 +39,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     for module in (
+        health,
         auth,
         main,
         admin,

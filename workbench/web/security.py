@@ -14,8 +14,8 @@ from workbench.models import User
 from workbench.services.accounts import get_user
 from workbench.web.unit import work
 
-# Pages anyone may reach without signing in: the sign-in form itself and static files.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+# Pages anyone may reach without signing in: the sign-in form, static files, the health check.
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health.healthz"})
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
