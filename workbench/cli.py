@@ -238,6 +238,44 @@ def worker_command(burst: bool, slot: str) -> None:
     SimpleWorker(queues, connection=queues[0].connection).work(burst=burst)
 
 
+@cli.command("backup")
+@click.argument("archive", type=click.Path(path_type=Path, dir_okay=False))
+def backup_command(archive: Path) -> None:
+    """Back up the database, the files on disk and the secret key into one archive."""
+    from flask import current_app
+
+    from workbench.extensions import db
+    from workbench.services.backup import create_backup
+
+    manifest = create_backup(current_app, db.engine, archive)
+    rows = sum(manifest.row_counts.values())
+    click.echo(
+        f"{archive}: {manifest.database} at schema {manifest.schema_version}, "
+        f"{rows:,} rows in {len(manifest.row_counts)} tables, {len(manifest.sha256)} files."
+    )
+
+
+@cli.command("restore")
+@click.argument("archive", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace a database that already holds rows.")
+def restore_command(archive: Path, force: bool) -> None:
+    """Restore a backup onto this instance, then migrate it to this version's schema."""
+    from flask import current_app
+    from flask_migrate import upgrade
+
+    from workbench import MIGRATIONS_DIR
+    from workbench.extensions import db
+    from workbench.services.backup import restore_backup
+
+    manifest = restore_backup(current_app, db.engine, archive, force=force)
+    upgrade(directory=str(MIGRATIONS_DIR))
+    rows = sum(manifest.row_counts.values())
+    click.echo(
+        f"Restored {archive}: {rows:,} rows, schema {manifest.schema_version} migrated to the "
+        "current one; the secret key is in the instance folder."
+    )
+
+
 @cli.command("rates", with_appcontext=False)
 @click.argument("scenario_file", type=click.Path(path_type=Path))
 @click.option("--model", type=click.Choice(PaymentModel.values()), help="Use this payment model.")
