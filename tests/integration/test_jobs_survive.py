@@ -7,9 +7,11 @@ import subprocess
 import sys
 import textwrap
 import time
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import make_app
@@ -22,6 +24,7 @@ from workbench.services.jobs import enqueue_job, fail_stale_jobs, job_handler
 from workbench.services.unit_of_work import commit
 
 REPOSITORY = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("WORKBENCH_TEST_REDIS_URL")
 # A process that queues a long job on the test's database, then runs it until it is killed.
 RUNNER = textwrap.dedent(
     """
@@ -37,6 +40,21 @@ RUNNER = textwrap.dedent(
         job = enqueue_job(db.session, "test_sleep", {"files": uploaded(sys.argv[3])}, None)
         commit(db.session)
     time.sleep(600)
+    """
+)
+
+# An RQ worker (`workbench worker`) that knows the test's long job, on the test's Redis queue.
+RQ_WORKER = textwrap.dedent(
+    """
+    import sys
+    import tests.integration.test_jobs_survive
+    from tests.conftest import make_app
+    from workbench.cli import cli
+
+    app = make_app(sys.argv[1], sys.argv[2], WORKBENCH_REDIS_URL=sys.argv[3],
+                   WORKBENCH_JOB_QUEUE=sys.argv[4], WORKBENCH_JOB_HEARTBEAT_SECONDS=0.2)
+    with app.app_context():
+        cli.main(["worker", "--slot", "claims"], standalone_mode=False)
     """
 )
 
@@ -98,6 +116,34 @@ def test_a_job_killed_mid_run_is_failed_at_the_next_start_and_its_files_deleted(
         db.session.remove()
         db.engine.dispose()
     assert not upload.exists() and not upload.parent.exists()
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="WORKBENCH_TEST_REDIS_URL is not set")
+def test_a_killed_rq_worker_does_not_leave_its_job_running(app_with, database_url, tmp_path):
+    queue = f"test-{uuid.uuid4()}"
+    app = app_with(WORKBENCH_REDIS_URL=REDIS_URL, WORKBENCH_JOB_QUEUE=queue)
+    with app.app_context():
+        job_id = enqueue_job(db.session, "test_sleep", {"files": uploaded(str(tmp_path))}, None).id
+        commit(db.session)
+    worker = subprocess.Popen(
+        [sys.executable, "-c", RQ_WORKER, database_url, str(tmp_path / "w"), REDIS_URL, queue],
+        cwd=REPOSITORY,
+        env={**os.environ, "PYTHONPATH": str(REPOSITORY)},
+    )
+    try:
+        with app.app_context():
+            wait_for(running_job)
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+    time.sleep(1.5)
+
+    restarted = make_app(database_url, tmp_path / "restarted", WORKBENCH_JOB_STALE_SECONDS=1)
+    with restarted.app_context():
+        assert db.session.get(Job, job_id).status == JobStatus.FAILED
+        db.session.remove()
+        db.engine.dispose()
+    assert not (tmp_path / "upload").exists()
 
 
 def test_with_redis_unreachable_the_job_fails_at_once_and_its_files_go(app_with, tmp_path):
