@@ -148,7 +148,7 @@ def run_job(app: Flask, job_id: int) -> None:
                 result = KINDS[job.kind].handler(session, job.params, job)
                 _finish(session, job, result)
         except Exception as error:  # the job's record must say it failed, whatever the cause
-            LOGGER.exception("job_id=%s failed", job_id)
+            log_failure(job_id, error)
             end_job(app, job_id, failure_message(error))
         db.session.remove()
 
@@ -183,6 +183,14 @@ def end_job(app: Flask, job_id: int, message: str) -> None:
         job = session.get(Job, job_id)
         if job is not None and job.status in LIVE:
             _fail(session, job, message)
+
+
+def log_failure(job_id: int, error: Exception) -> None:
+    """Log a refusal by its kind only (its text may quote a claims cell); a bug with its trace."""
+    if isinstance(error, WorkbenchError):
+        LOGGER.warning("job_id=%s refused: %s", job_id, type(error).__name__)
+    else:
+        LOGGER.exception("job_id=%s failed", job_id)
 
 
 def failure_message(error: Exception) -> str:
