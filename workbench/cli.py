@@ -33,6 +33,11 @@ FLASK_COMMANDS = {
 }
 
 
+def create_command_app():
+    """The app a command runs in: its output is for a person, so no JSON log lines on stderr."""
+    return create_app({"WORKBENCH_JSON_LOGS": False})
+
+
 def with_app(function: Callable[..., Any]) -> Callable[..., Any]:
     """Run a command inside the app's context, building the app first if nobody has."""
 
@@ -43,7 +48,7 @@ def with_app(function: Callable[..., Any]) -> Callable[..., Any]:
         from flask.cli import ScriptInfo
 
         if not current_app:
-            info = ctx.find_object(ScriptInfo) or ScriptInfo(create_app=create_app)
+            info = ctx.find_object(ScriptInfo) or ScriptInfo(create_app=create_command_app)
             ctx.with_resource(info.load_app().app_context())
         return ctx.invoke(function, *args, **kwargs)
 
@@ -99,8 +104,8 @@ class WorkbenchGroup(AppGroup):
         from flask.cli import FlaskGroup, ScriptInfo
 
         if not isinstance(ctx.obj, ScriptInfo):
-            ctx.obj = ScriptInfo(create_app=create_app)
-        return FlaskGroup(create_app=create_app).get_command(ctx, name)
+            ctx.obj = ScriptInfo(create_app=create_command_app)
+        return FlaskGroup(create_app=create_command_app).get_command(ctx, name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """List the commands without building the app to ask it for Flask's."""
@@ -226,10 +231,12 @@ def worker_command(burst: bool, slot: str) -> None:
     from flask import current_app
     from rq import SimpleWorker
 
+    from workbench.log import install_log_format
     from workbench.services.jobs import SLOTS, job_queue, sweep_stale_jobs
 
     if not current_app.config.get("WORKBENCH_REDIS_URL"):
         fail("workbench worker: set WORKBENCH_REDIS_URL; without it, jobs run inside `serve`")
+    install_log_format(current_app.config["WORKBENCH_LOG_LEVEL"])  # a service: JSON lines
     sweep_stale_jobs(current_app)
     queues = [job_queue(current_app, name) for name in SLOTS if slot in ("all", name)]
     names = " and ".join(repr(queue.name) for queue in queues)

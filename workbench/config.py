@@ -84,6 +84,7 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         **claims_settings(env, instance_path, overrides),
         **job_settings(env),
         "WORKBENCH_LOG_LEVEL": env.get(f"{ENV_PREFIX}LOG_LEVEL") or "INFO",
+        "WORKBENCH_JSON_LOGS": True,  # the served app and `workbench worker`; not other commands
         # Take the proxy's X-Request-ID only when a proxy that sets it stands in front.
         "WORKBENCH_TRUST_REQUEST_ID": env.get(f"{ENV_PREFIX}TRUST_REQUEST_ID", "0") == "1",
         "WORKBENCH_MIN_FREE_BYTES": int(env.get(f"{ENV_PREFIX}MIN_FREE_BYTES") or 1000**3),

@@ -83,7 +83,8 @@ def install_log_format(level: str = "INFO", stream: Any = None) -> logging.Handl
 def register_request_logging(app: "Flask") -> None:
     """Give each request an id, log one line when it is answered, and return the id."""
     add_request_id_to_records()
-    if not app.testing:  # tests read the records through pytest's own handler
+    # Tests read the records through pytest's handler; commands print for a person.
+    if app.config["WORKBENCH_JSON_LOGS"] and not app.testing:
         install_log_format(app.config["WORKBENCH_LOG_LEVEL"])
     trust = app.config["WORKBENCH_TRUST_REQUEST_ID"]
 

@@ -96,8 +96,8 @@ def restore_backup(app: Flask, engine: Engine, source: Path, force: bool = False
         occupied = {name: count for name, count in row_counts(engine).items() if count}
         if occupied and not force:
             raise BackupError(
-                f"the database already holds rows ({', '.join(sorted(occupied))}); restore onto "
-                "an empty instance, or pass --force to replace everything in it"
+                f"the database already holds {sum(occupied.values()):,} rows in {len(occupied)} "
+                "tables; restore onto an empty instance, or pass --force to replace them all"
             )
         load_database(engine, folder / DUMPS[kind])
         restored = row_counts(engine)

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -278,7 +278,8 @@ def sweep_stale_jobs(app: Flask, every_seconds: float | None = None) -> None:
     _last_sweep[key] = moment
     try:
         with app.app_context(), Session(db.engine) as session, unit_of_work(session):
-            fail_stale_jobs(session)
+            if inspect(session.connection()).has_table(Job.__tablename__):  # else: before init
+                fail_stale_jobs(session)
     except SQLAlchemyError as error:
         LOGGER.warning("stale jobs not checked: %s", error.__class__.__name__)
 
