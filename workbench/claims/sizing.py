@@ -85,13 +85,25 @@ def size_claims(
 
 @contextmanager
 def _time_limit(con: duckdb.DuckDBPyConnection, seconds: float | None) -> Iterator[None]:
-    """Interrupt DuckDB once the sizing has run `seconds`, and say which limit stopped it."""
+    """Interrupt DuckDB once the sizing has run `seconds`, and say which limit stopped it.
+
+    An interrupt between two statements is lost, so past the limit it is repeated until the
+    sizing stops.
+    """
     if not seconds:
         yield
         return
-    timer = threading.Timer(seconds, con.interrupt)
-    timer.daemon = True
-    timer.start()
+    finished = threading.Event()
+
+    def interrupt_when_late() -> None:
+        if finished.wait(seconds):
+            return
+        while not finished.is_set():
+            con.interrupt()
+            finished.wait(0.05)
+
+    watchdog = threading.Thread(target=interrupt_when_late, daemon=True)
+    watchdog.start()
     try:
         yield
     except duckdb.InterruptException as error:
@@ -100,7 +112,8 @@ def _time_limit(con: duckdb.DuckDBPyConnection, seconds: float | None) -> Iterat
             "and was stopped; size a shorter period or ask an administrator to raise the limit"
         ) from error
     finally:
-        timer.cancel()
+        finished.set()
+        watchdog.join()
 
 
 def _check_rows(con: duckdb.DuckDBPyConnection, source: InputFile, max_rows: int | None) -> None:
