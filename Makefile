@@ -5,9 +5,10 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the tests need: venv for .venv, WeasyPrint's text layout (Pango, HarfBuzz
-# subsetting) and fonts, poppler's pdftotext for PDF checks, and chromium for the browser tests.
+# subsetting) and fonts, poppler's pdftotext for PDF checks, chromium for the browser tests, and
+# pg_dump/pg_restore for `workbench backup` and `restore` on PostgreSQL.
 DEBIAN_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-	fonts-dejavu-core fonts-noto-cjk poppler-utils chromium
+	fonts-dejavu-core fonts-noto-cjk poppler-utils chromium postgresql-client
 
 .PHONY: install system-packages run test lint format clean vendor wheel-check audit-deps
 # Front-end assets, vendored into workbench/static/vendor from the npm registry (no CDN).

@@ -25,8 +25,8 @@ from workbench.services.throttle import SignInThrottle
 from workbench.services.unit_of_work import keep_when_refused
 from workbench.web.unit import work
 
-# Pages anyone may reach without signing in: the sign-in form itself and static files.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+# Pages anyone may reach without signing in: the sign-in form, static files, the health check.
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health.healthz"})
 # What someone whose password an administrator reset may reach before choosing their own.
 PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.account", "auth.logout", "static"})
 THROTTLE = "workbench.sign_in_throttle"
