@@ -19,7 +19,7 @@ from workbench import engine
 from workbench.documents.argument import warnings_for_reader
 from workbench.documents.charts import Chart
 from workbench.documents.labels import OUTPUT_LABELS, describe_input
-from workbench.documents.render import make_charts, models_chart
+from workbench.documents.render import make_charts, models_chart, term_chart
 from workbench.documents.sensitivity import analyse
 from workbench.engine import contract
 from workbench.errors import NotFoundError, WorkbenchError, problems_from_lines
@@ -128,7 +128,8 @@ class ScenarioLine:
 class Preview:
     """The engine's answer to a set of inputs: its figures, or the rules they break.
 
-    Method 2's figures come with the zone drawn as a number line (None under ffs).
+    Method 2's figures come with the zone drawn as a number line (None under ffs). The chart is
+    the one the documents print (method 2: the proposal's term chart), drawn by the browser.
     """
 
     errors: tuple[str, ...] = ()
@@ -229,6 +230,7 @@ def preview_scenario(data: Mapping[str, Any]) -> Preview:
             ),
             evaluation=evaluation,
             comparison=comparison,
+            chart=term_chart(evaluation),
             zone=None
             if evaluation.result.zone is None
             else zone_line(evaluation.result.zone, evaluation.result.model),
