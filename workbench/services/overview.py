@@ -13,6 +13,7 @@ from workbench.models import (
     EvidenceItem,
     Negotiation,
     Organization,
+    ProfileDomainWeight,
     QualityMeasure,
     StakeholderProfile,
     ValueDomain,
@@ -41,6 +42,8 @@ def get_library_overview(session: Session) -> LibraryOverview:
     profiles = session.scalars(
         select(StakeholderProfile)
         .where(live(StakeholderProfile))
+        # Every profile's weights and their domains in two queries, not two per profile.
+        .options(selectinload(StakeholderProfile.weights).selectinload(ProfileDomainWeight.domain))
         .order_by(StakeholderProfile.category, StakeholderProfile.name)
     ).all()
     counted = {
