@@ -71,7 +71,7 @@ class FormReader(HTMLParser):
         name = attributes.get("name")
         if tag == "form" and "scenario-form" in (attributes.get("class") or ""):
             self.in_form = True
-        elif not self.in_form or not name and tag != "option":
+        elif not self.in_form or (not name and tag != "option"):
             return
         elif tag == "input" and (attributes.get("type") != "radio" or "checked" in attributes):
             self.values[name] = attributes.get("value") or ""
