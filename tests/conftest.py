@@ -172,3 +172,11 @@ def finished_job(app) -> Callable[[int], Job]:
             time.sleep(0.05)
 
     return wait
+
+
+@pytest.fixture
+def embedded_env(tmp_path) -> dict[str, str]:
+    """An environment with nothing configured but a private instance folder."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_")}
+    env["WORKBENCH_INSTANCE_PATH"] = str(tmp_path / "instance")
+    return env

@@ -9,15 +9,20 @@ import functools
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from workbench import create_app
+from workbench.config import default_instance_path, load_settings
 from workbench.errors import WorkbenchError
-from workbench.vocabulary import DocumentKind, PaymentModel, Role
+from workbench.vocabulary import DocumentKind, PaymentModel, Role, TornadoOutput
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 USAGE_ERROR = 2
 # Flask's and Flask-Migrate's commands, found in the app when one of them is run.
@@ -26,7 +31,6 @@ FLASK_COMMANDS = {
     "routes": "Show the routes for the app.",
     "shell": "Run a shell in the app context.",
 }
-TORNADO_OUTPUT_CHOICES = ("provider_net", "proposed_pmpm")
 
 
 def with_app(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -232,8 +236,8 @@ def worker_command(burst: bool) -> None:
 @click.option("--tornado", "with_tornado", is_flag=True, help="Add the sensitivity tornado.")
 @click.option(
     "--tornado-output",
-    type=click.Choice(TORNADO_OUTPUT_CHOICES),
-    default=TORNADO_OUTPUT_CHOICES[0],
+    type=click.Choice(TornadoOutput.values()),
+    default=TornadoOutput.PROVIDER_NET.value,
     show_default=True,
     help="The figure the tornado swings (method 1; method 2 prints both of its tornados).",
 )
@@ -379,7 +383,7 @@ def claims_group() -> None:
     """Size a payer's claims extract: baseline PMPM, comorbidity cost, savings range."""
 
 
-@claims_group.command("size")
+@claims_group.command("size", with_appcontext=False)
 @click.option(
     "--members",
     "members_file",
@@ -412,23 +416,20 @@ def claims_size_command(
     as_json: bool,
 ) -> None:
     """Size a claims extract against its eligibility file."""
-    from flask import current_app
-
     from workbench.claims import format_result
-    from workbench.extensions import db
     from workbench.services.claims import size_extract, sizing_options
 
-    options = sizing_options(current_app.config, payer, memory_limit, temp_dir)
     progress = terminal_progress()
     try:
-        sized = size_extract(
-            db.session,
-            members_file,
-            claims_file,
-            options,
-            current_app.config["WORKBENCH_PROFILES_DIR"],
-            progress,
-        )
+        with settings_and_session() as (settings, session):
+            sized = size_extract(
+                session,
+                members_file,
+                claims_file,
+                sizing_options(settings, payer, memory_limit, temp_dir),
+                settings["WORKBENCH_PROFILES_DIR"],
+                progress,
+            )
     finally:
         # The progress line is wiped before anything else is printed, the error included.
         if progress is not None:
@@ -438,6 +439,37 @@ def claims_size_command(
     else:
         click.echo(format_result(sized.result))
         click.echo(f"\nSavings rates from {sized.evidence_source}.")
+
+
+@contextmanager
+def settings_and_session() -> Iterator[tuple[Mapping[str, Any], "Session"]]:
+    """The settings and a database session for a command that needs no web app.
+
+    `workbench claims size` reads only the savings evidence, so it skips building the app
+    (blueprints, extensions, templates): a second or so that would count against a sizing run
+    as a whole process. A caller that brings an app (`app.test_cli_runner()`) gets that app's.
+    """
+    from flask.cli import ScriptInfo
+
+    info = click.get_current_context().find_object(ScriptInfo)
+    if info is not None:
+        from workbench.extensions import db
+
+        with info.load_app().app_context():
+            yield info.load_app().config, db.session
+        return
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    settings = load_settings(default_instance_path())
+    engine = create_engine(
+        settings["SQLALCHEMY_DATABASE_URI"], **settings["SQLALCHEMY_ENGINE_OPTIONS"]
+    )
+    try:
+        with Session(engine) as session:
+            yield settings, session
+    finally:
+        engine.dispose()
 
 
 def terminal_progress():

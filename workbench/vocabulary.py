@@ -47,6 +47,19 @@ class PaymentModel(Labelled):
     )
 
 
+class TornadoOutput(Labelled):
+    """The figures a method-1 tornado can swing (the engine's sensitivity.TORNADO_OUTPUTS)."""
+
+    PROVIDER_NET = "provider_net", "provider net"
+    PROPOSED_PMPM = "proposed_pmpm", "proposed PMPM"
+    ANNUAL_PMPM_PAYMENTS = "annual_pmpm_payments", "annual PMPM payments"
+    PAYER_ADDED_PAYMENTS = "payer_added_payments", "payer added payments"
+    PAYER_NET_SAVINGS = "payer_net_savings", "payer net savings"
+    FFS_REVENUE = "ffs_revenue", "FFS revenue"
+    ALLOCATED_COST = "allocated_cost", "allocated cost"
+    GROSS_SAVINGS = "gross_savings", "gross savings"
+
+
 class DocumentKind(Labelled):
     PROPOSAL = "proposal", "Proposal to a payer (8-15 pages)"
     BRIEF = "brief", "Stakeholder brief (2-4 pages)"

@@ -1,6 +1,9 @@
 """`workbench claims size`: JSON and a table on stdout; bad input exits 2 with one line."""
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +106,19 @@ def test_a_missing_file_exits_2(runner, hand_extract, tmp_path):
 
     assert result.exit_code == 2
     assert result.stderr.strip() == "workbench claims size: none.csv: no such file"
+
+
+def test_the_command_sizes_in_its_own_process_from_the_instance_database(embedded_env, hand_extract):
+    """As a person runs it: its own process, the instance's database, no app around it."""
+    workbench = str(Path(sys.executable).parent / "workbench")
+    subprocess.run([workbench, "init"], env=embedded_env, check=True, capture_output=True)
+    result = subprocess.run(
+        [workbench, "claims", "size", *files(hand_extract)],
+        env=embedded_env,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "36,200.00" in result.stdout
+    assert "Savings rates from the evidence library in the database." in result.stdout

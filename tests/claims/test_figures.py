@@ -14,6 +14,7 @@ from tests.claims.conftest import (
     write_csv,
 )
 from workbench.claims import SizingOptions, size_claims
+from workbench.claims.results import SizingResult
 
 # Allowed, counted lines only:
 #   with BH:    12 x 300.00 + (500.00 + 250.00) + (400.00 + 600.00) - 100.00 + 5,000.00 = 10,250.00
@@ -235,3 +236,14 @@ def reorder(source: Path, target: Path, payer: str) -> Path:
         header, *rows = list(csv.reader(handle))
     renamed = [[payer if value == "Acme" else value for value in row] for row in rows]
     return write_csv(target, header[::-1], [row[::-1] for row in renamed])
+
+
+def test_stored_figures_read_back_as_the_typed_result_they_came_from(sized):
+    """What a sizing stores reads back into the same types, at the precision it was stored."""
+    stored = sized.to_json()
+    read = SizingResult.from_json(stored)
+    assert read.to_json() == stored
+    assert read.overall.tcoc_pmpm == Decimal("159.03")
+    assert read.overall.cohort_cost_multiplier == Decimal("1.7904")
+    assert read.extract.first_month == sized.extract.first_month
+    assert read.payers[0][0] == sized.payers[0][0]

@@ -9,6 +9,8 @@ from click.testing import CliRunner
 from tests.engine.section5 import COHORT, PROGRAM, column, shown_figures
 from workbench.cli import cli
 from workbench.engine import PAYMENT_MODELS
+from workbench.engine.sensitivity import TORNADO_OUTPUTS
+from workbench.vocabulary import TornadoOutput
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "method-1"
 WORKED_EXAMPLE = EXAMPLES / "worked-example.yaml"
@@ -263,3 +265,13 @@ def test_the_tornado_can_swing_the_proposed_pmpm():
     assert data["tornado"]["base_output"] == data["result"]["proposed_pmpm"] == "1.03"
     swings = [bar["swing"] for bar in data["tornado"]["bars"]]
     assert swings == sorted(swings, key=float, reverse=True)
+
+
+@pytest.mark.parametrize("output", TornadoOutput.values())
+def test_the_tornado_offers_every_output_the_engine_can_swing(output):
+    """The command line's choices are the vocabulary's, and the vocabulary is the engine's list."""
+    assert TornadoOutput.values() == TORNADO_OUTPUTS
+    args = ["--json", "--model", "total_cost_of_care", "--tornado", "--tornado-output", output]
+    data = json.loads(rates(str(WORKED_EXAMPLE), *args).stdout)
+    assert data["tornado"]["output"] == output
+    assert data["tornado"]["base_output"] == data["result"][output]

@@ -1,7 +1,6 @@
 """`workbench init` then `workbench serve`: what `make run` does, on the embedded SQLite default."""
 
 import http.cookiejar
-import os
 import re
 import socket
 import sqlite3
@@ -11,8 +10,6 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
-
-import pytest
 
 from tests.integration.test_init import PROFILE_KEYS
 
@@ -52,14 +49,6 @@ class Browser:
         body = urllib.parse.urlencode(fields).encode()
         with self.opener.open(self.base + "/login", data=body, timeout=5) as response:
             return response.read().decode()
-
-
-@pytest.fixture
-def embedded_env(tmp_path) -> dict[str, str]:
-    """An environment with nothing configured but a private instance folder."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_")}
-    env["WORKBENCH_INSTANCE_PATH"] = str(tmp_path / "instance")
-    return env
 
 
 def test_help_lists_the_commands(embedded_env):

@@ -27,6 +27,7 @@ from tests.claims.conftest import (
 )
 from tests.web.test_scenarios import WORKED, form_fields, import_file
 from workbench import create_app
+from workbench.claims import size_claims
 from workbench.models import AuditEvent, ClaimsSizing, Job, Organization, Scenario
 from workbench.models.enums import JobStatus, OrganizationKind
 
@@ -338,14 +339,18 @@ def test_an_administrator_s_missing_path_is_named(web, payer_id, tmp_path):
     assert count(web, Job) == 0
 
 
-def add_sizing(web, organization_id: int, claims: bytes) -> int:
+def add_sizing(web, organization_id: int, extract: tuple[bytes, bytes], folder: Path) -> int:
     """A stored sizing of the hand extract, as the job leaves it."""
+    members, claims = extract
+    (folder / "m.csv").write_bytes(members)
+    (folder / "c.csv").write_bytes(claims)
+    figures = size_claims(folder / "m.csv", folder / "c.csv").to_json()
     with web.db() as session:
         sizing = ClaimsSizing(
             organization_id=organization_id,
             baseline_tcoc_pmpm=BASELINE,
             cohort_cost_multiplier=MULTIPLIER,
-            figures={"overall": {"tcoc_pmpm": "159.03", "cohort_cost_multiplier": "1.7904"}},
+            figures=figures,
             provenance={
                 "files": [
                     {
@@ -363,7 +368,7 @@ def add_sizing(web, organization_id: int, claims: bytes) -> int:
         return sizing.id
 
 
-def test_the_scenario_editor_offers_the_payer_s_claims_and_fills_them_in(web, extract):
+def test_the_scenario_editor_offers_the_payer_s_claims_and_fills_them_in(web, extract, tmp_path):
     web.sign_in("lead")
     _, claims = extract
     response = import_file(web, WORKED.read_bytes(), "worked-example.yaml")
@@ -378,7 +383,7 @@ def test_the_scenario_editor_offers_the_payer_s_claims_and_fills_them_in(web, ex
     assert "Use this payer" not in web.get(page).get_data(as_text=True)
     linked = web.post(page, {**fields, "organization": str(payer_id)}, page=page)
     assert linked.status_code == 302
-    sizing_id = add_sizing(web, payer_id, claims)
+    sizing_id = add_sizing(web, payer_id, extract, tmp_path)
     digest = hashlib.sha256(claims).hexdigest()
 
     offered = web.get(page).get_data(as_text=True)
@@ -409,13 +414,12 @@ def test_the_scenario_editor_offers_the_payer_s_claims_and_fills_them_in(web, ex
     assert digest in shown and "claims.csv" in shown and f"{CLAIM_LINES:,} rows" in shown
 
 
-def test_a_new_scenario_can_start_from_an_organization_s_claims(web, payer_id, extract):
+def test_a_new_scenario_can_start_from_an_organization_s_claims(web, payer_id, extract, tmp_path):
     web.sign_in("lead")
-    _, claims = extract
     with web.db() as session:
         session.get(Organization, payer_id).attributed_members = 12000
         session.commit()
-    sizing_id = add_sizing(web, payer_id, claims)
+    sizing_id = add_sizing(web, payer_id, extract, tmp_path)
 
     organization_page = web.get(f"/organizations/{payer_id}").get_data(as_text=True)
     new = web.get(f"/scenarios/new?claims={sizing_id}")

@@ -1,13 +1,16 @@
 """What claims sizing hands back: frozen aggregates, never a member-level row.
 
 Figures are kept exact; `to_json()` shows money to the cent and ratios to 4 places (half-up), with
-null for a figure suppressed by the cell-size rule.
+null for a figure suppressed by the cell-size rule. `from_json()` reads that back into the same
+types, so a stored sizing is read as a typed result (at the precision it was stored), never as
+loose JSON.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Self
 
 from workbench.engine.decimals import CENTS, money, ratio, rounded
 
@@ -18,6 +21,16 @@ MIN_CELL_MEMBERS = 11
 def per_thousand(value: Decimal | None) -> str | None:
     """Show a rate per 1,000 members a year to 2 places."""
     return None if value is None else str(rounded(value, CENTS))
+
+
+def stored_decimal(value: str | None) -> Decimal | None:
+    """Read a stored figure (text, to keep it exact) as a Decimal; null stays None."""
+    return None if value is None else Decimal(value)
+
+
+def stored_month(value: str) -> date:
+    """Read a stored YYYY-MM month as its first day."""
+    return datetime.strptime(value, "%Y-%m").date()
 
 
 @dataclass(frozen=True)
@@ -44,6 +57,19 @@ class Cohort:
             "suppressed": self.suppressed,
         }
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        """Read a stored cohort back."""
+        return cls(
+            members=data["members"],
+            member_months=data["member_months"],
+            allowed=stored_decimal(data["allowed"]),
+            pmpm=stored_decimal(data["pmpm"]),
+            ed_visits_per_1000=stored_decimal(data["ed_visits_per_1000"]),
+            admissions_per_1000=stored_decimal(data["admissions_per_1000"]),
+            suppressed=data["suppressed"],
+        )
+
 
 @dataclass(frozen=True)
 class Cohorts:
@@ -55,6 +81,11 @@ class Cohorts:
     def to_json(self) -> dict[str, Any]:
         """Return the four cohorts as JSON-ready data, keyed by name."""
         return {name: getattr(self, name).to_json() for name in self.__dataclass_fields__}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        """Read the four stored cohorts back."""
+        return cls(**{name: Cohort.from_json(data[name]) for name in cls.__dataclass_fields__})
 
 
 @dataclass(frozen=True)
@@ -91,6 +122,24 @@ class Population:
             "cohorts": self.cohorts.to_json(),
         }
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        """Read a stored population back."""
+        return cls(
+            members=data["members"],
+            member_months=data["member_months"],
+            allowed=stored_decimal(data["allowed"]),
+            tcoc_pmpm=stored_decimal(data["tcoc_pmpm"]),
+            bh_prevalence=stored_decimal(data["bh_prevalence"]),
+            bh_cost_multiplier=stored_decimal(data["bh_cost_multiplier"]),
+            cohort_cost_multiplier=stored_decimal(data["cohort_cost_multiplier"]),
+            ed_visits_per_1000=stored_decimal(data["ed_visits_per_1000"]),
+            admissions_per_1000=stored_decimal(data["admissions_per_1000"]),
+            top5pct_cost_share=stored_decimal(data["top5pct_cost_share"]),
+            suppressed=data["suppressed"],
+            cohorts=Cohorts.from_json(data["cohorts"]),
+        )
+
 
 @dataclass(frozen=True)
 class PayerUnmatched:
@@ -118,6 +167,18 @@ class Unmatched:
             },
         }
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        """Read the stored unmatched lines back."""
+        return cls(
+            claim_lines=data["claim_lines"],
+            allowed=Decimal(data["allowed"]),
+            payers=tuple(
+                PayerUnmatched(payer, item["claim_lines"], Decimal(item["allowed"]))
+                for payer, item in data["payers"].items()
+            ),
+        )
+
 
 @dataclass(frozen=True)
 class SavingsEstimate:
@@ -142,6 +203,18 @@ class SavingsEstimate:
             "mid": money(self.mid),
             "high": money(self.high),
         }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        """Read a stored estimate back."""
+        return cls(
+            key=data["key"],
+            label=data["label"],
+            **{
+                name: Decimal(data[name])
+                for name in ("low_rate", "high_rate", "low", "mid", "high")
+            },
+        )
 
 
 @dataclass(frozen=True)
@@ -174,6 +247,22 @@ class Opportunity:
             "note": self.note,
         }
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        """Read a stored opportunity back."""
+        return cls(
+            excess_pmpm=stored_decimal(data["excess_pmpm"]),
+            bh_member_months=data["bh_member_months"],
+            months_covered=data["months_covered"],
+            annual_excess_cost=stored_decimal(data["annual_excess_cost"]),
+            estimates=tuple(SavingsEstimate.from_json(item) for item in data["estimates"]),
+            low=stored_decimal(data["low"]),
+            mid=stored_decimal(data["mid"]),
+            high=stored_decimal(data["high"]),
+            suppressed=data["suppressed"],
+            note=data["note"],
+        )
+
 
 @dataclass(frozen=True)
 class Extract:
@@ -201,6 +290,20 @@ class Extract:
             "payer": self.payer,
         }
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        """Read a stored extract description back."""
+        return cls(
+            members_file=data["members_file"],
+            claims_file=data["claims_file"],
+            member_rows=data["member_rows"],
+            claim_lines=data["claim_lines"],
+            first_month=stored_month(data["first_month"]),
+            last_month=stored_month(data["last_month"]),
+            months_covered=data["months_covered"],
+            payer=data["payer"],
+        )
+
 
 @dataclass(frozen=True)
 class SizingResult:
@@ -227,3 +330,17 @@ class SizingResult:
             "extract": self.extract.to_json(),
             "warnings": list(self.warnings),
         }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        """Read a stored sizing back: what `ClaimsSizing.figures` holds."""
+        return cls(
+            extract=Extract.from_json(data["extract"]),
+            overall=Population.from_json(data["overall"]),
+            payers=tuple(
+                (name, Population.from_json(item)) for name, item in data["payers"].items()
+            ),
+            unmatched=Unmatched.from_json(data["unmatched"]),
+            opportunity=Opportunity.from_json(data["opportunity"]),
+            warnings=tuple(data["warnings"]),
+        )

@@ -1,13 +1,10 @@
 """What documents call the engine's payment models and inputs, and how each input is shown."""
 
-from workbench.vocabulary import PaymentModel
+from workbench.vocabulary import PaymentModel, TornadoOutput
 
 MODEL_LABELS = PaymentModel.labels()
 SHORT_MODEL_LABELS = {model.value: model.short for model in PaymentModel}
-OUTPUT_LABELS = {
-    "provider_net": "provider net",
-    "proposed_pmpm": "proposed PMPM",
-}
+OUTPUT_LABELS = TornadoOutput.labels()
 # Canonical engine input names (workbench.engine.inputs) -> (label, how its values are shown).
 # The kinds are those of the templates' `figure` macro: money, percent, ratio, count.
 INPUTS = {

@@ -18,10 +18,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from workbench.claims import ClaimsSizingError
+from workbench.claims.results import SizingResult
 from workbench.models import ClaimsSizing, Job, Organization, utcnow
 from workbench.services.audit import record_event
 from workbench.services.claims import size_extract, sizing_options
-from workbench.services.claims_sizings import METHOD, figure_decimal, population_of
+from workbench.services.claims_sizings import METHOD, population_of
 from workbench.services.claims_uploads import (
     CHUNK_BYTES,
     CLAIMS,
@@ -89,7 +90,8 @@ def size_files(
         progress.stage,
     )
     figures = sized.result.to_json()
-    population = population_of(figures, payer)
+    # The scenario takes the figures as stored and shown (cents, 4 places), not the exact ones.
+    population = population_of(SizingResult.from_json(figures), payer)
     rows_read = {
         MEMBERS: sized.result.extract.member_rows,
         CLAIMS: sized.result.extract.claim_lines,
@@ -116,8 +118,8 @@ def size_files(
     sizing = ClaimsSizing(
         organization_id=organization.id,
         payer_name=payer,
-        baseline_tcoc_pmpm=figure_decimal(population, "tcoc_pmpm"),
-        cohort_cost_multiplier=figure_decimal(population, "cohort_cost_multiplier"),
+        baseline_tcoc_pmpm=population.tcoc_pmpm,
+        cohort_cost_multiplier=population.cohort_cost_multiplier,
         figures=figures,
         provenance=provenance,
         created_by_id=job.created_by_id,

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from workbench.claims import MIN_CELL_MEMBERS
+from workbench.claims.results import Cohort, Population, SizingResult
 from workbench.models import ClaimsSizing, Scenario
 from workbench.services.audit import record_event
 from workbench.services.claims_uploads import CLAIMS, UPLOAD
@@ -135,28 +136,25 @@ def list_claims_sizings(session: Session, organization_id: int) -> list[SizingVi
 
 
 def sizing_view(record: ClaimsSizing) -> SizingView:
-    """Turn a stored sizing's JSON into typed figures for a page."""
-    figures = record.figures or {}
+    """Turn a stored sizing into typed figures for a page."""
+    result = stored_result(record)
     provenance = record.provenance or {}
     payer = record.payer_name
-    population = population_of(figures, payer)
-    hidden = bool(population.get("suppressed"))
+    population = population_of(result, payer)
+    hidden = population.suppressed
     shown = tuple(
         Figure(
             label,
-            None if hidden else figure_decimal(population, key),
+            None if hidden else _figure(population, key),
             kind,
             hidden or _gone(population, key),
         )
         for key, label, kind in POPULATION_FIGURES
     )
-    cohorts = population.get("cohorts") or {}
     cohort_lines = tuple(
-        _cohort_line(label, cohorts.get(key) or {}, hidden) for key, label in COHORTS
+        _cohort_line(label, getattr(population.cohorts, key), hidden) for key, label in COHORTS
     )
-    found = figures.get("opportunity") or {}
-    extract = figures.get("extract") or {}
-    unmatched = figures.get("unmatched") or {}
+    found = result.opportunity
     return SizingView(
         id=record.id,
         scope=f"payer {payer}" if payer else "all payers in the extract",
@@ -165,37 +163,35 @@ def sizing_view(record: ClaimsSizing) -> SizingView:
         cohort_cost_multiplier=record.cohort_cost_multiplier,
         figures=shown,
         cohorts=cohort_lines,
-        savings_low=figure_decimal(found, "low"),
-        savings_mid=figure_decimal(found, "mid"),
-        savings_high=figure_decimal(found, "high"),
-        savings_suppressed=bool(found.get("suppressed")),
-        savings_note=found.get("note"),
+        savings_low=found.low,
+        savings_mid=found.mid,
+        savings_high=found.high,
+        savings_suppressed=found.suppressed,
+        savings_note=found.note,
         savings_lines=tuple(
-            SavingsLine(
-                item.get("label") or item.get("key", ""),
-                figure_decimal(item, "low_rate"),
-                figure_decimal(item, "high_rate"),
-                figure_decimal(item, "low"),
-                figure_decimal(item, "mid"),
-                figure_decimal(item, "high"),
-            )
-            for item in found.get("estimates") or ()
+            SavingsLine(item.label, item.low_rate, item.high_rate, item.low, item.mid, item.high)
+            for item in found.estimates
         ),
-        annual_excess_cost=figure_decimal(found, "annual_excess_cost"),
-        unmatched_lines=int(unmatched.get("claim_lines") or 0),
-        unmatched_allowed=figure_decimal(unmatched, "allowed"),
-        first_month=extract.get("first_month", ""),
-        last_month=extract.get("last_month", ""),
-        months_covered=extract.get("months_covered"),
+        annual_excess_cost=found.annual_excess_cost,
+        unmatched_lines=result.unmatched.claim_lines,
+        unmatched_allowed=result.unmatched.allowed,
+        first_month=f"{result.extract.first_month:%Y-%m}",
+        last_month=f"{result.extract.last_month:%Y-%m}",
+        months_covered=result.extract.months_covered,
         files=tuple(_file_line(item) for item in provenance.get("files") or ()),
         sized_at=record.created_at,
         sized_by=record.created_by.name if record.created_by else "—",
         delivery=provenance.get("delivery", UPLOAD),
         method=provenance.get("method", METHOD),
         evidence_source=provenance.get("evidence_source", ""),
-        warnings=tuple(figures.get("warnings") or ()),
-        other_payers=tuple(name for name in figures.get("payers") or {} if name != payer),
+        warnings=result.warnings,
+        other_payers=tuple(name for name, _ in result.payers if name != payer),
     )
+
+
+def stored_result(record: ClaimsSizing) -> SizingResult:
+    """Read a sizing's stored figures as the typed result the sizing produced."""
+    return SizingResult.from_json(record.figures)
 
 
 def claims_sizing_organization(session: Session, sizing_id: int) -> int | None:
@@ -343,29 +339,27 @@ def _file_line(item: Mapping[str, Any]) -> FileLine:
     )
 
 
-def _cohort_line(label: str, cohort: Mapping[str, Any], hidden: bool) -> CohortLine:
-    gone = hidden or bool(cohort.get("suppressed"))
+def _cohort_line(label: str, cohort: Cohort, hidden: bool) -> CohortLine:
+    gone = hidden or cohort.suppressed
     return CohortLine(
         label=label,
-        members=None if gone else figure_decimal(cohort, "members"),
-        pmpm=None if gone else figure_decimal(cohort, "pmpm"),
-        ed_visits_per_1000=None if gone else figure_decimal(cohort, "ed_visits_per_1000"),
-        admissions_per_1000=None if gone else figure_decimal(cohort, "admissions_per_1000"),
+        members=None if gone or cohort.members is None else Decimal(cohort.members),
+        pmpm=None if gone else cohort.pmpm,
+        ed_visits_per_1000=None if gone else cohort.ed_visits_per_1000,
+        admissions_per_1000=None if gone else cohort.admissions_per_1000,
         suppressed=gone,
     )
 
 
-def population_of(figures: Mapping[str, Any], payer: str | None) -> Mapping[str, Any]:
+def population_of(result: SizingResult, payer: str | None) -> Population:
     """The figures a sizing is about: its payer's when it was limited to one, else everyone's."""
-    chosen = (figures.get("payers") or {}).get(payer) if payer else None
-    return chosen or figures.get("overall") or {}
+    return dict(result.payers).get(payer, result.overall) if payer else result.overall
 
 
-def _gone(values: Mapping[str, Any], key: str) -> bool:
-    return values.get(key) is None
+def _figure(population: Population, key: str) -> Decimal | None:
+    value = getattr(population, key)
+    return None if value is None else Decimal(value)
 
 
-def figure_decimal(values: Mapping[str, Any], key: str) -> Decimal | None:
-    """Read one stored figure (kept as text in the JSON) as a Decimal, or None."""
-    value = values.get(key)
-    return None if value is None else Decimal(str(value))
+def _gone(population: Population, key: str) -> bool:
+    return getattr(population, key) is None
