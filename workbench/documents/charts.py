@@ -84,7 +84,8 @@ def _chart(title: str, height: int, layers: list[dict[str, Any]], **extra: Any) 
     """Wrap layers in the house specification: title, size, fonts, colours."""
     spec = {
         "$schema": SCHEMA,
-        "title": {"text": textwrap.wrap(title, 90) or [title]},
+        # Broken over lines: a long title would be cut at the edge of a narrow page column.
+        "title": {"text": textwrap.wrap(title, 55) or [title]},
         "width": WIDTH,
         "height": height,
         "config": CONFIG,
@@ -181,7 +182,11 @@ def tornado(
                 "axis": {"format": money_format([*lows, *highs, base]), "tickCount": 6},
             },
             "x2": {"datum": base},
-            "color": {"field": "side", "type": "nominal", "scale": {**_colours(sides)}},
+            "color": {
+                "field": "side",
+                "type": "nominal",
+                "scale": {"domain": list(sides), "range": [PALETTE[1], PALETTE[0]]},
+            },
         },
     }
     return _chart(
