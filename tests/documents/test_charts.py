@@ -3,8 +3,17 @@ specification as SVG (vl-convert), deterministic and safe: labels typed by a use
 
 import base64
 import re
+from pathlib import Path
 
-from workbench.documents.charts import Series, distribution, grouped_bars, lines_by_round, tornado
+import workbench
+from workbench.documents.charts import (
+    VEGA_LITE_VERSION,
+    Series,
+    distribution,
+    grouped_bars,
+    lines_by_round,
+    tornado,
+)
 from workbench.documents.render import ASK_AXIS, MARGIN_AXIS, TERM
 
 HOSTILE = "<script>alert(1)</script> & {{ 7*7 }}"
@@ -57,3 +66,13 @@ def test_the_pdfs_charts_are_the_specifications_svg(render_contract):
     assert base64.b64encode(term.svg.encode()).decode() in proposal.html
     paid = [row["value"] for row in term.spec["data"]["values"] if row["series"].startswith("Pay")]
     assert paid[:-1] == [float(year.payer_added_payments) for year in result.years]
+
+
+def test_the_page_draws_with_the_vega_lite_the_documents_print_with():
+    import vl_convert
+
+    vendored = Path(workbench.__file__).parent / "static" / "vendor" / "vega" / "vega-lite.min.js"
+    version = re.search(r'var \w+="(\d+\.\d+)\.\d+"', vendored.read_text()[:2000])
+
+    assert version is not None and version[1] == VEGA_LITE_VERSION
+    assert VEGA_LITE_VERSION in vl_convert.get_vegalite_versions()
