@@ -1,6 +1,6 @@
 """The `workbench` command: init, serve, rates, and Flask's own (db, routes, shell).
 
-Flask, the database and the heavy libraries (WeasyPrint, DuckDB, matplotlib) are imported by the
+Flask, the database and the heavy libraries (WeasyPrint, DuckDB, vl-convert) are imported by the
 commands that use them, and the app is built only for a command that needs it, so `--help` and
 `rates` answer at once (benchmarks/cli.py).
 """
