@@ -19,9 +19,10 @@ from workbench.models.reference import (
     measure_domains,
 )
 from workbench.models.scenarios import Scenario
-from workbench.models.users import AuditEvent, User
+from workbench.models.users import AuditChainHead, AuditEvent, User
 
 __all__ = [
+    "AuditChainHead",
     "AuditEvent",
     "BillingCode",
     "ClaimsSizing",

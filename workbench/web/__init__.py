@@ -31,6 +31,7 @@ def register_blueprints(app: Flask) -> None:
         api,
         auth,
         documents,
+        health,
         library,
         main,
         negotiations,
@@ -39,6 +40,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     for module in (
+        health,
         auth,
         main,
         admin,

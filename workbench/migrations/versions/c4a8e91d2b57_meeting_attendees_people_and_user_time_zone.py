@@ -5,7 +5,7 @@ one of our team) with the profile they spoke for as their role. Each old attende
 row named after its profile. Users get a time zone the pages read and show times in.
 
 Revision ID: c4a8e91d2b57
-Revises: 9c1e7b2f4a10
+Revises: c5e8a1d47b20
 Create Date: 2026-12-04 19:50:00.000000
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4a8e91d2b57'
-down_revision = '9c1e7b2f4a10'
+down_revision = 'c5e8a1d47b20'
 branch_labels = None
 depends_on = None
 
