@@ -425,6 +425,9 @@ def stage_of(web, negotiation_id: int) -> str:
 
 def test_the_stage_follows_the_proposal_and_the_payers_counteroffer(web, scenario_id):
     """Drafted, in review, approved, sent, countered: the dashboard follows without edits."""
+    web.sign_in("admin")  # documents name who "we" are before one can be approved
+    ours = {"organization": "Riverside Primary Care", "name": "Sam Lee"}
+    assert web.post("/our-organization", ours, page="/our-organization").status_code == 302
     web.sign_in("lead")
     # The worked example's focus payer is Commercial Plan A; the scenario links no organization.
     negotiation_id = open_negotiation(web, stage="background")
@@ -441,7 +444,8 @@ def test_the_stage_follows_the_proposal_and_the_payers_counteroffer(web, scenari
     web.post(f"{document}/submit", page=document)
     stages.append(stage_of(web, negotiation_id))
     web.sign_in("executive")
-    web.post(f"{document}/approve", {"comment": ""}, page=document)
+    approved = web.post(f"{document}/approve", {"comment": ""}, page=document)
+    assert approved.status_code == 302, approved.get_data(as_text=True)[-3000:]
     stages.append(stage_of(web, negotiation_id))
     web.sign_in("lead")
     web.post(f"{document}/sent", page=document)
