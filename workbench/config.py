@@ -34,6 +34,8 @@ INSTALLED = TEMPLATES_DIR.parent == PACKAGE_ROOT
 DEFAULT_LOGIN_LIMIT = "50 per 10 minutes"
 # The largest claims file sized (DuckDB streams it; this guards the disk and the upload).
 DEFAULT_CLAIMS_MAX_BYTES = 20 * 1000**3
+# The largest request body anywhere but the claims upload (forms, scenario files, the API).
+DEFAULT_MAX_REQUEST_BYTES = 2 * 1000**2
 # What a claims upload carries besides its two files: the form fields and multipart headers.
 UPLOAD_FORM_ALLOWANCE = 1024 * 1024
 
@@ -54,12 +56,14 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
     env = os.environ
     overrides = overrides or {}
     redis_url = env.get(f"{ENV_PREFIX}REDIS_URL") or None
-    instance_path.mkdir(parents=True, exist_ok=True)
+    # Readable by the account that runs the app only: it holds the key and the database.
+    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
     database_url = (
         overrides.get("SQLALCHEMY_DATABASE_URI")
         or env.get(f"{ENV_PREFIX}DATABASE_URL")
         or f"sqlite:///{instance_path / 'workbench.sqlite3'}"
     )
+    create_private_sqlite_file(database_url)
     secret_key = (
         overrides.get("SECRET_KEY")
         or env.get(f"{ENV_PREFIX}SECRET_KEY")
@@ -88,8 +92,15 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         "WORKBENCH_IDLE_MINUTES": int(env.get(f"{ENV_PREFIX}IDLE_MINUTES") or 30),
         "WORKBENCH_SESSION_HOURS": int(env.get(f"{ENV_PREFIX}SESSION_HOURS") or 12),
         "WORKBENCH_FRESH_LOGIN_MINUTES": int(env.get(f"{ENV_PREFIX}FRESH_LOGIN_MINUTES") or 10),
+        # Where clients reach the app (https://workbench.example.org): API links are made
+        # from it, never from the request's Host header.
+        "WORKBENCH_EXTERNAL_URL": env.get(f"{ENV_PREFIX}EXTERNAL_URL") or None,
         "WORKBENCH_PROFILES_DIR": Path(
             env.get(f"{ENV_PREFIX}PROFILES_DIR") or DEFAULT_PROFILES_DIR
+        ),
+        # Small everywhere; the claims upload view raises it for signed-in leads (large_body).
+        "MAX_CONTENT_LENGTH": int(
+            env.get(f"{ENV_PREFIX}MAX_REQUEST_BYTES") or DEFAULT_MAX_REQUEST_BYTES
         ),
         **claims_settings(env, instance_path, overrides),
         "WTF_CSRF_ENABLED": True,
@@ -129,16 +140,21 @@ def claims_settings(env: Mapping[str, str], instance_path: Path, overrides: dict
         or DEFAULT_CLAIMS_MAX_BYTES
     )
     temp_dir = env.get(f"{ENV_PREFIX}CLAIMS_TEMP_DIR")
+    server_dir = overrides.get("WORKBENCH_CLAIMS_SERVER_DIR") or env.get(
+        f"{ENV_PREFIX}CLAIMS_SERVER_DIR"
+    )
     threads = env.get(f"{ENV_PREFIX}CLAIMS_THREADS")
     return {
         "WORKBENCH_CLAIMS_MAX_BYTES": max_bytes,
         "WORKBENCH_CLAIMS_MEMORY_LIMIT": env.get(f"{ENV_PREFIX}CLAIMS_MEMORY_LIMIT") or None,
         "WORKBENCH_CLAIMS_TEMP_DIR": Path(temp_dir) if temp_dir else None,
+        # The one folder an administrator may size files from (none: the form is refused).
+        "WORKBENCH_CLAIMS_SERVER_DIR": Path(server_dir) if server_dir else None,
         "WORKBENCH_CLAIMS_THREADS": int(threads) if threads else None,
         "WORKBENCH_UPLOAD_DIR": Path(
             env.get(f"{ENV_PREFIX}UPLOAD_DIR") or instance_path / "uploads"
         ),
-        "MAX_CONTENT_LENGTH": 2 * max_bytes + UPLOAD_FORM_ALLOWANCE,
+        "WORKBENCH_UPLOAD_MAX_REQUEST_BYTES": 2 * max_bytes + UPLOAD_FORM_ALLOWANCE,
     }
 
 
@@ -151,6 +167,17 @@ def instance_secret_key(instance_path: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     return key_file.read_text().strip()
+
+
+def create_private_sqlite_file(url: str) -> None:
+    """Create a SQLite database file that does not exist yet with mode 0600 (SQLite would make
+    it world-readable under the usual umask; its journals take the file's mode)."""
+    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
+        return
+    path = Path(url.removeprefix("sqlite:///").split("?", 1)[0])
+    if path.exists() or not path.parent.is_dir():
+        return  # an existing file keeps its mode; a missing folder is SQLite's to report
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def normalise_database_url(url: str) -> str:

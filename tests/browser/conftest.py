@@ -16,7 +16,11 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "a long browser passphrase 7"
-ACCOUNTS = {"lead": "lead@example.org", "executive": "executive@example.org"}
+ACCOUNTS = {
+    "admin": "admin@example.org",
+    "lead": "lead@example.org",
+    "executive": "executive@example.org",
+}
 WORKBENCH = Path(sys.executable).with_name("workbench")
 
 
@@ -50,7 +54,9 @@ def base_url(tmp_path_factory) -> Iterator[str]:
     """Serve a freshly initialised workbench as `make run` does, on a free port."""
     instance = tmp_path_factory.mktemp("browser-instance")
     env = {key: value for key, value in os.environ.items() if not key.startswith("WORKBENCH_")} | {
-        "WORKBENCH_INSTANCE_PATH": str(instance)
+        "WORKBENCH_INSTANCE_PATH": str(instance),
+        # Every review decision asks for the password again: the flow shows it inline.
+        "WORKBENCH_FRESH_LOGIN_MINUTES": "0",
     }
     workbench(env, "init")
     for role, email in ACCOUNTS.items():

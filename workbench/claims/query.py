@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import duckdb
 
-from workbench.claims.columns import CLAIM_COLUMNS, MEMBER_COLUMNS, Column
+from workbench.claims.columns import CLAIM_COLUMNS, DX_SEPARATOR, MEMBER_COLUMNS, Column
 from workbench.claims.files import InputFile
 
 ProgressCallback = Callable[[str, float], None]
@@ -21,8 +21,8 @@ POLL_SECONDS = 0.2
 # A code names a behavioral-health condition when it starts with F, a chronic one when it starts
 # with E08-E13, I10-I16, I20-I25, I50, J44 or J45; the dot comes after three characters, so the
 # prefix is the same with or without it.
-BH_PATTERN = r"(^|;)\s*[Ff]"
-CHRONIC_PATTERN = r"(^|;)\s*([Ee](0[89]|1[0-3])|[Ii](1[0-6]|2[0-5]|50)|[Jj]4[45])"
+BH_PATTERN = rf"(^|{DX_SEPARATOR})\s*[Ff]"
+CHRONIC_PATTERN = rf"(^|{DX_SEPARATOR})\s*([Ee](0[89]|1[0-3])|[Ii](1[0-6]|2[0-5]|50)|[Jj]4[45])"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from workbench.documents.charts import Chart, Series, lines_by_round
@@ -166,7 +166,9 @@ def get_negotiation_page(session: Session, negotiation_id: int) -> NegotiationPa
         return None
     gaps = offer_gaps(negotiation.offers)
     scenarios = session.scalars(
-        select(Scenario).where(live(Scenario)).order_by(Scenario.name)
+        select(Scenario)
+        .where(live(Scenario), _offer_scenarios(negotiation.organization_id))
+        .order_by(Scenario.name)
     ).all()
     linked = {offer.scenario_id for offer in negotiation.offers if offer.scenario_id}
     records = {s.id: s for s in session.scalars(select(Scenario).where(Scenario.id.in_(linked)))}
@@ -399,7 +401,7 @@ def record_offer(
         rates=_rates(rates or {}),
         response=_choice(OfferResponse, "response", response),
         notes=notes or None,
-        scenario_id=_scenario(session, scenario_id),
+        scenario_id=_scenario(session, scenario_id, negotiation.organization_id),
         created_by_id=user.id if user else None,
     )
     session.add(offer)
@@ -462,13 +464,23 @@ def _rates(rates: dict[str, Any]) -> dict[str, str]:
     return {code: str(rate.quantize(CENTS)) for code, rate in checked.items() if rate is not None}
 
 
-def _scenario(session: Session, scenario_id: int | None) -> int | None:
+def _scenario(session: Session, scenario_id: int | None, organization_id: int) -> int | None:
+    """The scenario an offer was priced from: this payer's, or one made for no payer."""
     if scenario_id is None:
         return None
     scenario = session.get(Scenario, scenario_id)
     if scenario is None or scenario.deleted_at is not None:
         raise OfferError("scenario_id", "no such scenario")
+    if scenario.organization_id not in (None, organization_id):
+        raise OfferError(
+            "scenario_id", "this scenario is for another organization; choose one for this payer"
+        )
     return scenario_id
+
+
+def _offer_scenarios(organization_id: int) -> ColumnElement[bool]:
+    """The scenarios an offer to this payer may be priced from (see _scenario)."""
+    return or_(Scenario.organization_id == organization_id, Scenario.organization_id.is_(None))
 
 
 # The stages a negotiation passes through as its proposal moves; agreed and stalled are verdicts

@@ -18,6 +18,7 @@ from workbench.services.claims_jobs import request_sizing
 from workbench.services.claims_sizings import latest_claims_offer, list_claims_sizings
 from workbench.services.claims_uploads import (
     CLAIMS,
+    CLAIMS_FORMAT,
     MEMBERS,
     SERVER_PATH,
     UPLOAD,
@@ -53,7 +54,12 @@ from workbench.web.forms.organizations import (
     CoverageForm,
     OrganizationForm,
 )
-from workbench.web.security import audit_listing, audit_refusal, permission_required
+from workbench.web.security import (
+    audit_listing,
+    audit_refusal,
+    large_body,
+    permission_required,
+)
 from workbench.web.unit import work
 
 blueprint = Blueprint("organizations", __name__, url_prefix="/organizations")
@@ -203,6 +209,7 @@ def codes_to_turn_on(organization_id: int) -> str:
 
 @blueprint.post("/<int:organization_id>/claims")
 @permission_required(EDIT)
+@large_body("WORKBENCH_UPLOAD_MAX_REQUEST_BYTES")
 def upload_claims(organization_id: int):
     """Take an uploaded members and claims file and size them in the background (job page)."""
     organization = _organization(organization_id)
@@ -240,11 +247,12 @@ def size_server_claims(organization_id: int):
     form = ClaimsPathsForm(prefix="server")
     if not form.validate_on_submit():
         return _claims_refused(organization_id, paths_form=form), 422
-    limit = current_app.config["WORKBENCH_CLAIMS_MAX_BYTES"]
+    config = current_app.config
+    folder, limit = config["WORKBENCH_CLAIMS_SERVER_DIR"], config["WORKBENCH_CLAIMS_MAX_BYTES"]
     try:
         files = [
-            server_file(form.members_path.data, MEMBERS, limit),
-            server_file(form.claims_path.data, CLAIMS, limit),
+            server_file(form.members_path.data, MEMBERS, folder, limit),
+            server_file(form.claims_path.data, CLAIMS, folder, limit),
         ]
     except ClaimsUploadError as error:
         audit_refusal("claims.server_path_refused", organization, error)
@@ -293,6 +301,7 @@ def _show_page(
         upload_form=upload_form or ClaimsUploadForm(formdata=None),
         paths_form=paths_form or ClaimsPathsForm(formdata=None, prefix="server"),
         claims_limit=size_text(current_app.config["WORKBENCH_CLAIMS_MAX_BYTES"]),
+        claims_format=CLAIMS_FORMAT,
     )
 
 

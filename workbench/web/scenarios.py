@@ -14,7 +14,7 @@ from flask import (
 from flask_login import current_user
 
 from workbench import engine
-from workbench.errors import WorkbenchError
+from workbench.errors import ConflictError, WorkbenchError
 from workbench.models.enums import EDIT, READ
 from workbench.services.claims_sizings import (
     ClaimsOffer,
@@ -228,15 +228,17 @@ def _submit(scenario_id: int | None):
         data = apply_row_action(form_state(form), action, payer)
         return _changed_rows_page(scenario_id, data, focus=focus_after(action, data))
     mapping = scenario_mapping(form)
+    claims_used = request.form.get("claims_sizing", "")
     try:
         record = _save(scenario_id, form, mapping)
+        if claims_used.isdigit():
+            use_claims_sizing(work(), record, int(claims_used), current_user.id)
     except engine.ScenarioError as error:
         return _posted_page(form, scenario_id, mapping, errors=error.errors), 422
     except EditConflict as error:
         return _posted_page(form, scenario_id, mapping, conflict=str(error)), 409
-    claims_used = request.form.get("claims_sizing", "")
-    if claims_used.isdigit():
-        use_claims_sizing(work(), record, int(claims_used), current_user.id)
+    except ConflictError as error:  # another organization's claims: nothing is saved
+        return _posted_page(form, scenario_id, mapping, errors=[str(error.problems[0])]), 409
     flash(f"Saved “{record.name}”.", "info")
     return redirect(url_for("scenarios.show", scenario_id=record.id))
 

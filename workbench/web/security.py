@@ -30,6 +30,9 @@ PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
 # What someone whose password an administrator reset may reach before choosing their own.
 PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.account", "auth.logout", "static"})
 THROTTLE = "workbench.sign_in_throttle"
+# Answers that carry the negotiation's figures or health data: never kept by a browser or proxy.
+PRIVATE_TYPES = frozenset({"text/html", "application/json", "application/pdf", "application/yaml"})
+HSTS = "max-age=31536000; includeSubDomains"
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -129,7 +132,12 @@ def start_session(user: User) -> None:
 
 
 def require_sign_in() -> Any:
-    """Send anyone not signed in to the sign-in page; end sessions idle or old past the limits."""
+    """Send anyone not signed in to the sign-in page; end sessions idle or old past the limits.
+
+    Runs before the CSRF check and before any view, so a request refused for who sends it
+    (anonymous, expired, or a role without the view's permission) is answered without its body
+    being read; only then may a view that takes large uploads raise the body limit.
+    """
     if request.endpoint in PUBLIC_ENDPOINTS or request.blueprint == "api":
         return None
     if not current_user.is_authenticated:
@@ -146,6 +154,13 @@ def require_sign_in() -> Any:
             "Your password was reset by an administrator: choose your own to continue.", "warning"
         )
         return redirect(url_for("auth.account"))
+    view = current_app.view_functions.get(request.endpoint or "")
+    permission = getattr(view, "permission", None)
+    if permission and not current_user.can(permission):
+        abort(403)
+    body_limit = getattr(view, "body_limit", None)
+    if body_limit:
+        request.max_content_length = current_app.config[body_limit]
     return None
 
 
@@ -210,6 +225,17 @@ def permission_required(permission: str) -> Callable:
     return decorate
 
 
+def large_body(setting: str) -> Callable:
+    """Let the view take a request body up to the configured `setting` (bytes) instead of the
+    small global MAX_CONTENT_LENGTH; raised only once sign-in and role have been checked."""
+
+    def decorate(view: Callable) -> Callable:
+        view.body_limit = setting  # read by require_sign_in
+        return view
+
+    return decorate
+
+
 def safe_next(target: str | None) -> str | None:
     """Return `target` if it is a path on this site, else None.
 
@@ -227,11 +253,15 @@ def safe_next(target: str | None) -> str | None:
 
 
 def add_security_headers(response: Any) -> Any:
-    """Set the headers every answer carries: CSP without inline script, no sniffing, no framing."""
+    """Set the headers every answer carries: CSP without inline script, no sniffing, no framing;
+    no caching of pages, PDFs, JSON or YAML; HSTS when cookies are HTTPS-only."""
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    if response.mimetype == "text/html":
+    if response.mimetype in PRIVATE_TYPES:
         response.headers.setdefault("Cache-Control", "no-store")
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        # Secure cookies mean the site is served over HTTPS: browsers are told to keep to it.
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response

@@ -6,7 +6,7 @@ client address, user agent and session id. Accounts get an API token expiry (exi
 expire 90 days from now) and a flag forcing a password change after an administrator's reset.
 
 Revision ID: c5e8a1d47b20
-Revises: 9c1e7b2f4a10
+Revises: c4f8a1d2e3b5
 Create Date: 2026-12-04 20:00:00.000000
 
 """
@@ -21,7 +21,7 @@ from workbench.services.audit import GENESIS, event_hash
 
 # revision identifiers, used by Alembic.
 revision = 'c5e8a1d47b20'
-down_revision = '9c1e7b2f4a10'
+down_revision = 'c4f8a1d2e3b5'
 branch_labels = None
 depends_on = None
 
