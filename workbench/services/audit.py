@@ -119,9 +119,7 @@ def _lock_chain_tail(session: Session) -> str:
         .values(last_hash=AuditChainHead.last_hash)
     )
     if connection.execute(lock).rowcount == 0:  # the first event ever: start the chain
-        insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[
-            connection.dialect.name
-        ]
+        insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[connection.dialect.name]
         start = insert(AuditChainHead).values(id=CHAIN_HEAD_ID, last_hash=GENESIS)
         connection.execute(start.on_conflict_do_nothing())  # two first events: one starts it
         connection.execute(lock)
