@@ -84,3 +84,26 @@ def test_a_claims_note_becomes_the_scenario_s_sizing_in_a_database_in_use(databa
         db.session.remove()
         db.engine.dispose()
     assert tuple(row) == (1, "Kept line.")
+
+
+def test_audit_events_written_before_the_chain_are_chained_by_its_migration(database_url, tmp_path):
+    from workbench.services.audit import verify_chain
+
+    app = make_app(database_url, tmp_path)
+    with app.app_context():
+        downgrade(directory=str(MIGRATIONS_DIR), revision="c4f8a1d2e3b5")
+        for number in range(3):
+            db.session.execute(
+                text(
+                    "INSERT INTO audit_events (at, action, details)"
+                    " VALUES (:at, 'old.event', :details)"
+                ),
+                {"at": utcnow().replace(tzinfo=None), "details": f'{{"number": {number}}}'},
+            )
+        db.session.commit()
+
+        upgrade(directory=str(MIGRATIONS_DIR))
+
+        assert verify_chain(db.session) == (3, None)
+        db.session.remove()
+        db.engine.dispose()
