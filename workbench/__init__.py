@@ -24,10 +24,28 @@ def create_app(config: Mapping[str, Any] | None = None) -> "Flask":
         template_folder=str(TEMPLATES_DIR),
     )
     app.config.update(load_settings(Path(app.instance_path), config))
+    register_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_operations(app)
     return app
+
+
+def register_operations(app: "Flask") -> None:
+    """Fail the jobs a previous process left behind, now and every so often before a request."""
+    from workbench.services.jobs import sweep_stale_jobs
+
+    sweep_stale_jobs(app)
+    every = app.config["WORKBENCH_JOB_SWEEP_SECONDS"]
+    app.before_request(lambda: sweep_stale_jobs(app, every))
+
+
+def register_logging(app: "Flask") -> None:
+    """JSON log lines with the request id on each (first, so every request has its id)."""
+    from workbench.log import register_request_logging
+
+    register_request_logging(app)
 
 
 def register_extensions(app: "Flask") -> None:
@@ -68,6 +86,8 @@ def register_blueprints(app: "Flask") -> None:
 def register_errorhandlers(app: "Flask") -> None:
     """Answer HTTP errors with the site's own pages (JSON under /api/), never a traceback;
     refusals with theirs."""
+    from sqlalchemy.exc import OperationalError
+
     from workbench.errors import WorkbenchError
     from workbench.web.errors import HTTP_ERROR_CODES, error_page, http_error_page
 
@@ -79,6 +99,23 @@ def register_errorhandlers(app: "Flask") -> None:
     for code in HTTP_ERROR_CODES:
         app.register_error_handler(code, answer)
     app.register_error_handler(WorkbenchError, error_page)
+    app.register_error_handler(OperationalError, database_unavailable)
+
+
+def database_unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
+    """Answer 503 with a page that needs no database, when it cannot be reached or timed out.
+
+    The pool's pre-ping (PostgreSQL) or the next connection (SQLite) reconnects once it is back,
+    so the workbench recovers by itself.
+    """
+    import logging
+
+    from flask import current_app
+
+    logging.getLogger(__name__).error("database unavailable: %s", type(error.orig).__name__)
+    # Rendered without the context processors: they ask for the signed-in user, in the database.
+    page = current_app.jinja_env.get_template("errors/unavailable.html").render()
+    return page, 503, {"Retry-After": "30"}
 
 
 def request_too_large(app: "Flask") -> Any:

@@ -36,6 +36,8 @@ DEFAULT_LOGIN_LIMIT = "50 per 10 minutes"
 DEFAULT_CLAIMS_MAX_BYTES = 20 * 1000**3
 # The largest request body anywhere but the claims upload (forms, scenario files, the API).
 DEFAULT_MAX_REQUEST_BYTES = 2 * 1000**2
+# The most rows a claims or members file may have (a small Parquet file can hold billions).
+DEFAULT_MAX_ROWS = 50_000_000
 # What a claims upload carries besides its two files: the form fields and multipart headers.
 UPLOAD_FORM_ALLOWANCE = 1024 * 1024
 
@@ -72,7 +74,7 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
     settings = {
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url, env),
         "WORKBENCH_REDIS_URL": redis_url,
         "WORKBENCH_JOB_QUEUE": env.get(f"{ENV_PREFIX}JOB_QUEUE") or "workbench",
         # Failed sign-ins are counted where every worker sees them: Redis when configured;
@@ -103,6 +105,12 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
             env.get(f"{ENV_PREFIX}MAX_REQUEST_BYTES") or DEFAULT_MAX_REQUEST_BYTES
         ),
         **claims_settings(env, instance_path, overrides),
+        **job_settings(env),
+        "WORKBENCH_LOG_LEVEL": env.get(f"{ENV_PREFIX}LOG_LEVEL") or "INFO",
+        "WORKBENCH_JSON_LOGS": True,  # the served app and `workbench worker`; not other commands
+        # Take the proxy's X-Request-ID only when a proxy that sets it stands in front.
+        "WORKBENCH_TRUST_REQUEST_ID": env.get(f"{ENV_PREFIX}TRUST_REQUEST_ID", "0") == "1",
+        "WORKBENCH_MIN_FREE_BYTES": int(env.get(f"{ENV_PREFIX}MIN_FREE_BYTES") or 1000**3),
         "WTF_CSRF_ENABLED": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -158,6 +166,28 @@ def claims_settings(env: Mapping[str, str], instance_path: Path, overrides: dict
     }
 
 
+# Job settings (seconds) and their defaults: see services/jobs.py.
+JOB_SETTINGS = {
+    "JOB_HEARTBEAT_SECONDS": 5,  # how often the process holding a job says it is alive
+    "JOB_STALE_SECONDS": 60,  # no heartbeat for this long: the process died, the job is failed
+    "JOB_SWEEP_SECONDS": 30,  # how often requests look for stale jobs
+    "JOB_QUEUE_WAIT_SECONDS": 6 * 3600,  # with Redis: how long a job may wait for a worker
+    "RENDER_SECONDS": 300,  # a document render's time limit
+    "CLAIMS_SECONDS": 1800,  # a claims sizing's time limit
+    "REDIS_TIMEOUT_SECONDS": 5,  # connecting to Redis, and each command
+}
+
+
+def job_settings(env: Mapping[str, str]) -> dict:
+    """Return the jobs' heartbeat, stale and time-limit settings and the claims row limit."""
+    settings = {
+        f"{ENV_PREFIX}{name}": float(env.get(f"{ENV_PREFIX}{name}") or default)
+        for name, default in JOB_SETTINGS.items()
+    }
+    rows = env.get(f"{ENV_PREFIX}CLAIMS_MAX_ROWS")
+    return settings | {f"{ENV_PREFIX}CLAIMS_MAX_ROWS": int(rows) if rows else DEFAULT_MAX_ROWS}
+
+
 def instance_secret_key(instance_path: Path) -> str:
     """Return the secret key kept in the instance folder, generating it on first use."""
     key_file = instance_path / "secret_key"
@@ -188,9 +218,24 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def engine_options(url: str) -> dict:
-    """Return engine options suited to the database behind the URL."""
+def engine_options(url: str, env: Mapping[str, str] | None = None) -> dict:
+    """Return engine options suited to the database behind the URL, with timeouts.
+
+    A database that never answers must not hold a request thread: PostgreSQL gets a connect
+    timeout and a statement timeout, SQLite a busy timeout (gunicorn's threads share one file and
+    wait for its lock, then fail). WORKBENCH_DB_CONNECT_TIMEOUT and WORKBENCH_DB_STATEMENT_TIMEOUT,
+    in seconds, set them.
+    """
+    env = env or {}
+    connect = int(env.get(f"{ENV_PREFIX}DB_CONNECT_TIMEOUT") or 5)
+    statement = int(env.get(f"{ENV_PREFIX}DB_STATEMENT_TIMEOUT") or 30)
     if url.startswith("sqlite"):
-        # Gunicorn's threads share one SQLite file; wait for a lock instead of failing at once.
         return {"connect_args": {"timeout": 15}}
-    return {"pool_pre_ping": True}
+    return {
+        "pool_pre_ping": True,
+        "pool_timeout": connect,
+        "connect_args": {
+            "connect_timeout": connect,
+            "options": f"-c statement_timeout={statement * 1000}",
+        },
+    }

@@ -27,7 +27,7 @@ def bad_rows(
     any_bad = " OR ".join(bad for _, bad in checks)
     # One more row than can be listed, to know whether there are more.
     query = (
-        f"SELECT row_no, {flags} FROM {source.scan(row_numbers=True)} "  # nosec B608 # quoted names (quoted_name) and our own checks
+        f"SELECT row_no, {flags} FROM {source.scan(row_numbers=True)} "  # nosec B608 # quoted names and our own predicates
         f"WHERE {any_bad} ORDER BY row_no LIMIT {MAX_REPORTED + 1}"
     )
     con.execute("SET threads = 1")

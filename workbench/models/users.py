@@ -27,6 +27,8 @@ class User(UserMixin, Timestamped, ModelBase):
     api_token_expires_at: Mapped[datetime | None]
     must_change_password: Mapped[bool] = mapped_column(default=False)
     last_login_at: Mapped[datetime | None]
+    # An IANA zone ("America/Chicago") the pages read and show times in; None: the server's.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
     def get_id(self) -> str:
         """Identify the session by id and nonce, so a new nonce ends every existing session."""

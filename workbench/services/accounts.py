@@ -15,6 +15,7 @@ import re
 import secrets
 from datetime import timedelta
 from functools import cache
+from zoneinfo import available_timezones
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -326,3 +327,14 @@ def create_first_administrator(session: Session) -> tuple[str, str] | None:
     password = secrets.token_urlsafe(15)
     create_user(session, FIRST_ADMIN_EMAIL, password, Role.ADMIN, "Administrator")
     return FIRST_ADMIN_EMAIL, password
+
+
+def set_time_zone(session: Session, user: User, name: str | None) -> None:
+    """Set the zone the person types and reads times in (None: the server's), and audit it."""
+    if name and name not in available_timezones():
+        raise AccountError("Choose a time zone from the list.", field="time_zone")
+    user.time_zone = name or None
+    session.flush()
+    record_event(
+        session, "user.time_zone_set", user_id=user.id, target=user, details={"time_zone": name}
+    )

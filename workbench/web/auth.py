@@ -7,12 +7,14 @@ from workbench.services.accounts import (
     AccountError,
     change_password,
     issue_api_token,
+    set_time_zone,
     sign_in,
     sign_out,
 )
 from workbench.web.errors import show_on_form
-from workbench.web.forms.accounts import LoginForm, PasswordChangeForm
+from workbench.web.forms.accounts import LoginForm, PasswordChangeForm, TimeZoneForm
 from workbench.web.security import new_session_id, safe_next, sign_in_throttle, start_session
+from workbench.web.time_zones import server_zone
 from workbench.web.unit import work
 
 blueprint = Blueprint("auth", __name__)
@@ -62,17 +64,40 @@ def account():
             )
         except AccountError as error:
             show_on_form(form, error, "new_password")
-            return render_template("auth/account.html", form=form, token=None), error.status
+            return _account_page(form), error.status
         start_session(current_user)
         flash("Password changed. Every other session of yours has been signed out.", "info")
         return redirect(url_for("auth.account"))
     status = 422 if form.errors else 200
-    return render_template("auth/account.html", form=form, token=None), status
+    return _account_page(form), status
 
 
 @blueprint.post("/account/token")
 def new_api_token():
     """Issue a new API token (shown once) and revoke the old one."""
-    valid_days = current_app.config["WORKBENCH_API_TOKEN_DAYS"]
-    token = issue_api_token(work(), current_user, valid_days)
-    return render_template("auth/account.html", form=PasswordChangeForm(formdata=None), token=token)
+    token = issue_api_token(work(), current_user, current_app.config["WORKBENCH_API_TOKEN_DAYS"])
+    return _account_page(PasswordChangeForm(formdata=None), token=token)
+
+
+@blueprint.post("/account/time-zone")
+def time_zone():
+    """Set the zone the person types and reads times in."""
+    form = _time_zone_form()
+    if form.validate_on_submit():
+        set_time_zone(work(), current_user, form.time_zone.data)
+        flash(f"Times are now shown in {form.time_zone.data or 'the server’s time zone'}.", "info")
+        return redirect(url_for("auth.account"))
+    return _account_page(PasswordChangeForm(formdata=None), zone_form=form), 422
+
+
+def _time_zone_form(**kwargs) -> TimeZoneForm:
+    return TimeZoneForm(str(server_zone()), prefix="zone", **kwargs)
+
+
+def _account_page(
+    form: PasswordChangeForm, token: str | None = None, zone_form: TimeZoneForm | None = None
+) -> str:
+    zone_form = zone_form or _time_zone_form(
+        formdata=None, data={"time_zone": current_user.time_zone or ""}
+    )
+    return render_template("auth/account.html", form=form, token=token, zone_form=zone_form)

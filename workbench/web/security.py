@@ -25,8 +25,8 @@ from workbench.services.throttle import SignInThrottle
 from workbench.services.unit_of_work import keep_when_refused
 from workbench.web.unit import work
 
-# Pages anyone may reach without signing in: the sign-in form itself and static files.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+# Pages anyone may reach without signing in: the sign-in form, static files, the health check.
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health.healthz"})
 # What someone whose password an administrator reset may reach before choosing their own.
 PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.account", "auth.logout", "static"})
 THROTTLE = "workbench.sign_in_throttle"
@@ -37,7 +37,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
-        # matplotlib's SVG charts carry a <style> element; scripts stay strictly external.
+        # The zone line places its marks with style attributes and vega's tooltips add a <style>
+        # element; scripts stay strictly external, and vega runs its expression interpreter
+        # (static/js/charts.js) so it needs no 'unsafe-eval'.
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data:",
         "object-src 'none'",

@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Length
 from workbench.models.enums import Role
 from workbench.services.accounts import MAX_PASSWORD_LENGTH
 from workbench.web.forms import WorkbenchForm, choices
+from workbench.web.time_zones import zone_names
 
 ROLE_CHOICES = choices(
     (role.value, role.label) for role in (Role.LEAD, Role.EXECUTIVE, Role.VIEWER, Role.ADMIN)
@@ -39,3 +40,16 @@ class UserCreateForm(WorkbenchForm):
 class UserUpdateForm(WorkbenchForm):
     role = SelectField("Role", choices=ROLE_CHOICES)
     active = BooleanField("Account enabled")
+
+
+class TimeZoneForm(WorkbenchForm):
+    time_zone = SelectField(
+        "Your time zone",
+        description="Meeting times are typed and shown in it; they are stored in UTC.",
+    )
+
+    def __init__(self, server_zone: str, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = choices(
+            [("", f"The server's ({server_zone})"), *((name, name) for name in zone_names())]
+        )
