@@ -30,6 +30,7 @@ from workbench import create_app
 from workbench.claims import size_claims
 from workbench.models import AuditEvent, ClaimsSizing, Job, Organization, Scenario
 from workbench.models.enums import JobStatus, OrganizationKind
+from workbench.services.claims_sizings import other_payers
 
 MEMBER_ROWS = 73  # 24 members x 3 months, and A01's January twice
 CLAIM_LINES = len(hand_claim_rows())
@@ -610,8 +611,6 @@ def test_the_two_multipliers_say_which_one_a_scenario_uses(web, payer_id, extrac
     ],
 )
 def test_a_payer_name_is_matched_loosely(in_extract, same):
-    from workbench.services.claims_sizings import other_payers
-
     found = other_payers([in_extract], "Blue Valley Health Plan", None)
 
     assert found == (() if same else (in_extract,))
