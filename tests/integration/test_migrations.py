@@ -110,7 +110,7 @@ def test_a_meeting_s_profile_attendees_become_named_attendees_and_back(database_
         people = db.session.execute(
             text("SELECT meeting_id, name, profile_id, contact_id FROM meeting_attendees")
         ).all()
-        db.session.commit()  # let the downgrade drop the table this read locks on PostgreSQL
+        db.session.commit()  # end the read, whose lock would hold the downgrade's DROP TABLE
         downgrade(directory=str(MIGRATIONS_DIR), revision="9c1e7b2f4a10")
         profiles = db.session.execute(
             text("SELECT meeting_id, profile_id FROM meeting_attendees")
@@ -121,3 +121,26 @@ def test_a_meeting_s_profile_attendees_become_named_attendees_and_back(database_
 
     assert [tuple(row) for row in people] == [(1, "Medicaid managed care organization", 7, None)]
     assert [tuple(row) for row in profiles] == [(1, 7)]
+
+
+def test_audit_events_written_before_the_chain_are_chained_by_its_migration(database_url, tmp_path):
+    from workbench.services.audit import verify_chain
+
+    app = make_app(database_url, tmp_path)
+    with app.app_context():
+        downgrade(directory=str(MIGRATIONS_DIR), revision="c4f8a1d2e3b5")
+        for number in range(3):
+            db.session.execute(
+                text(
+                    "INSERT INTO audit_events (at, action, details)"
+                    " VALUES (:at, 'old.event', :details)"
+                ),
+                {"at": utcnow().replace(tzinfo=None), "details": f'{{"number": {number}}}'},
+            )
+        db.session.commit()
+
+        upgrade(directory=str(MIGRATIONS_DIR))
+
+        assert verify_chain(db.session) == (3, None)
+        db.session.remove()
+        db.engine.dispose()

@@ -56,6 +56,7 @@ def test_a_refused_upload_and_a_server_path_attempt_are_recorded(web, tmp_path):
     page = f"/organizations/{payer_id}"
     empty = {"members": (io.BytesIO(b""), "members.csv"), "claims": (io.BytesIO(b"x"), "c.csv")}
     refused = web.post(f"{page}/claims", empty, page=page, content_type="multipart/form-data")
+    no_files = web.post(f"{page}/claims", {}, page=page, content_type="multipart/form-data")
     sneaked = web.post(f"{page}/claims", {"server-members_path": "/etc/shadow"}, page=page)
     web.post("/logout")
     web.sign_in("admin")
@@ -63,7 +64,9 @@ def test_a_refused_upload_and_a_server_path_attempt_are_recorded(web, tmp_path):
     by_admin = web.post(f"{page}/claims/server-files", missing, page=page)
 
     assert (refused.status_code, sneaked.status_code, by_admin.status_code) == (422, 403, 422)
-    assert only(web, "claims.upload_refused").details["fields"]
+    assert no_files.status_code == 422
+    refusals = [event.details["fields"] for event in events(web, "claims.upload_refused")]
+    assert len(refusals) == 2 and all(refusals)
     attempts = events(web, "claims.server_path_refused")
     assert [event.user_id for event in attempts] == [
         web.accounts["lead"].id,

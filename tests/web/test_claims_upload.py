@@ -30,6 +30,7 @@ from workbench import create_app
 from workbench.claims import size_claims
 from workbench.models import AuditEvent, ClaimsSizing, Job, Organization, Scenario
 from workbench.models.enums import JobStatus, OrganizationKind
+from workbench.services.claims_sizings import other_payers
 
 MEMBER_ROWS = 73  # 24 members x 3 months, and A01's January twice
 CLAIM_LINES = len(hand_claim_rows())
@@ -553,7 +554,7 @@ def test_a_bad_cell_is_named_never_echoed_on_the_page_in_the_job_or_in_the_log(
     ]
     assert page.count("<li>claims.csv row ") == 6
     assert f'href="/organizations/{payer_id}#claims-upload"' in page
-    assert f"Job {job} failed" in caplog.text  # the log was captured, traceback and all
+    assert f"job_id={job} refused" in caplog.text  # the job's log was captured
     for shown in (record.error, page, caplog.text):
         assert "123-45-6789" not in shown and "Patient" not in shown
 
@@ -610,8 +611,6 @@ def test_the_two_multipliers_say_which_one_a_scenario_uses(web, payer_id, extrac
     ],
 )
 def test_a_payer_name_is_matched_loosely(in_extract, same):
-    from workbench.services.claims_sizings import other_payers
-
     found = other_payers([in_extract], "Blue Valley Health Plan", None)
 
     assert found == (() if same else (in_extract,))

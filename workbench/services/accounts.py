@@ -253,6 +253,8 @@ def set_password(session: Session, user: User, new: str, by: User | None = None)
 def reset_password(session: Session, user: User, by: User) -> str:
     """Give the user a one-time password (returned, to be shown once) that must be changed at
     the next sign-in; every session and the API token end."""
+    if user.id == by.id:
+        raise AccountError("change your own password on your Account page", "password")
     password = secrets.token_urlsafe(15)
     user.password_hash = HASHER.hash(password)
     user.must_change_password = True

@@ -19,6 +19,7 @@ from datetime import UTC
 from typing import Any
 
 from sqlalchemy import event, inspect, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from workbench.models import AuditChainHead, AuditEvent, utcnow
@@ -112,15 +113,16 @@ def _chain_new_events(session: Session, _context: Any, _instances: Any) -> None:
 def _lock_chain_tail(session: Session) -> str:
     """Lock the chain's head row until this transaction ends, and return the last hash."""
     connection = session.connection()
-    locked = connection.execute(
+    lock = (
         update(AuditChainHead)
         .where(AuditChainHead.id == CHAIN_HEAD_ID)
         .values(last_hash=AuditChainHead.last_hash)
     )
-    if locked.rowcount == 0:  # a database made before the chain's migration seeded it
-        connection.execute(
-            AuditChainHead.__table__.insert().values(id=CHAIN_HEAD_ID, last_hash=GENESIS)
-        )
+    if connection.execute(lock).rowcount == 0:  # the first event ever: start the chain
+        insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[connection.dialect.name]
+        start = insert(AuditChainHead).values(id=CHAIN_HEAD_ID, last_hash=GENESIS)
+        connection.execute(start.on_conflict_do_nothing())  # two first events: one starts it
+        connection.execute(lock)
     return connection.scalar(
         select(AuditChainHead.last_hash).where(AuditChainHead.id == CHAIN_HEAD_ID)
     )

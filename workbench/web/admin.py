@@ -82,10 +82,14 @@ def update_user(user_id: int):
 
 
 @blueprint.post("/users/<int:user_id>/reset-password")
-def reset_user_password(user_id: int) -> str:
+def reset_user_password(user_id: int):
     """Give a person a one-time password, shown once here, to be changed at their next sign-in."""
     user = get_user(work(), user_id) or abort(404)
-    password = reset_password(work(), user, by=current_user)
+    try:
+        password = reset_password(work(), user, by=current_user)
+    except AccountError as error:
+        flash(f"Not reset: {error.message}.", "error")
+        return redirect(url_for("admin.users"))
     return render_template("admin/one_time_password.html", user=user, password=password)
 
 

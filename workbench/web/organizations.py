@@ -245,6 +245,7 @@ def upload_claims(organization_id: int):
         abort(403)  # files on the server are an administrator's choice (size_server_claims)
     form = ClaimsUploadForm()
     if not form.validate_on_submit():
+        audit_refusal("claims.upload_refused", organization, fields=sorted(form.errors))
         return _claims_refused(organization_id, upload_form=form), 422
     config = current_app.config
     folder, limit = config["WORKBENCH_UPLOAD_DIR"], config["WORKBENCH_CLAIMS_MAX_BYTES"]

@@ -76,7 +76,8 @@ def upgrade():
     sa.Column('last_hash', sa.String(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_chain_head'))
     )
-    op.bulk_insert(head, [{'id': 1, 'last_hash': tail}])
+    if tail != GENESIS:  # else the first event starts the chain (services/audit.py)
+        op.bulk_insert(head, [{'id': 1, 'last_hash': tail}])
     for statement in POSTGRES_TRIGGERS if is_postgres() else SQLITE_TRIGGERS:
         op.execute(statement)
 
