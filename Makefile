@@ -5,11 +5,12 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the tests need: venv for .venv, WeasyPrint's text layout (Pango, HarfBuzz
-# subsetting) and fonts, poppler's pdftotext for PDF checks, and chromium for the browser tests.
+# subsetting) and fonts, poppler's pdftotext for PDF checks, chromium for the browser tests, and
+# pg_dump/pg_restore for `workbench backup` and `restore` on PostgreSQL.
 DEBIAN_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-	fonts-dejavu-core fonts-noto-cjk poppler-utils chromium
+	fonts-dejavu-core fonts-noto-cjk poppler-utils chromium postgresql-client
 
-.PHONY: install system-packages run test lint format clean vendor wheel-check
+.PHONY: install system-packages run test lint format clean vendor wheel-check audit-deps
 # Front-end assets, vendored into workbench/static/vendor from the npm registry (no CDN).
 PICO_VERSION := 2.1.1
 HTMX_VERSION := 2.0.11
@@ -40,10 +41,18 @@ run: install system-packages
 	$(BIN)/workbench init
 	$(BIN)/workbench serve
 
+# bandit: security lint of the package; reviewed exceptions are marked `# nosec Bxxx # why`.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/bandit --quiet --recursive workbench
+
+# Known vulnerabilities with a fix in the pinned dependencies (pip-audit). It needs PyPI's JSON
+# API or OSV, which this project's machines and CI cannot reach, so it is not part of `make test`
+# (README, Security).
+audit-deps: install
+	$(BIN)/python .ci/dependency-audit
 
 # One pytest worker per core; each makes its own template databases (tests/conftest.py).
 test: install system-packages lint

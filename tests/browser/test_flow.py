@@ -1,10 +1,12 @@
-"""The whole job in a real browser: a lead signs in, adds a payer, builds a method-2 scenario
-from the payer and an evidence preset and sees the figures follow a field and the zone,
-generates a proposal and submits it; an executive approves it; the lead previews what the
-payer's counteroffer means, records it and sees the gap."""
+"""The whole job in a real browser: on the first run an administrator names our organization;
+a lead adds a payer, builds a method-2 scenario from the payer and an evidence preset and sees
+the figures follow a field and the zone, generates a proposal and submits it; an executive
+sends it back with a comment (confirming the password inline); the lead reads the comment,
+changes the scenario, generates version 2 (version 1 can no longer be submitted) and submits
+it; the executive approves it, the comment kept through a wrong password; the lead previews
+what the payer's counteroffer means, records it and sees the gap."""
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -14,12 +16,9 @@ from tests.browser.conftest import ACCOUNTS, PASSWORD
 pytestmark = pytest.mark.browser
 PAYER = "Northwind Health Plan"
 SCENARIO = "Northwind CoCM 2027"
-# Documents read method 1 until the documents' move to method 2 lands; the proposal comes from
-# this method-1 file until then (then generate it from SCENARIO and drop this).
-METHOD_1_FILE = (
-    Path(__file__).resolve().parents[2] / "examples" / "method-1" / "worked-example.yaml"
-)
-METHOD_1_SCENARIO = "Commercial Plan A - 2027 renewal"
+OURS = "Riverside Primary Care"
+SEND_BACK = "Ask for three care managers: the caseload needs them."
+APPROVAL = "Approved for the January meeting."
 
 
 def assert_ids_are_unique(page: Page) -> None:
@@ -83,48 +82,99 @@ def build_scenario(page: Page) -> None:
     expect(page.locator(".method-badge")).to_have_text("Method 2")
 
 
-def import_method_1_scenario(page: Page) -> None:
-    """Import the method-1 file for the payer, as an exported file names its organization."""
-    page.goto("/scenarios/")
-    page.get_by_text("Import a scenario file").click()
-    text = f"# organization: {PAYER}\n{METHOD_1_FILE.read_text()}"
-    upload = {"name": "method-1.yaml", "mimeType": "application/yaml", "buffer": text.encode()}
-    page.set_input_files("input[type=file]", upload)
-    page.get_by_role("button", name="Import").click()
-    expect(page.locator(".method-badge")).to_have_text("Method 1")
-    expect(page.locator(".scenario-meta")).to_contain_text(f"for {PAYER}")
-
-
 def money(text: str) -> float:
     return float(re.sub(r"[^\d.]", "", text))
 
 
+def set_our_organization(page: Page) -> None:
+    """The administrator's first sign-in leads to our organization; the checklist then starts."""
+    expect(page).to_have_url(re.compile(r"/our-organization$"))
+    page.get_by_label("Our organization's name").fill(OURS)
+    page.get_by_label("Contact person").fill("Maya Chen")
+    page.get_by_label("Email").fill("maya@riverside.example")
+    page.get_by_role("button", name="Save our organization").click()
+    expect(page.locator("[data-step=our_organization]")).to_have_class("done")
+    expect(page.locator("[data-step=payer]")).to_have_class("todo")
+    assert_ids_are_unique(page)
+
+
 def generate_proposal(page: Page) -> str:
-    """Generate the proposal, wait for the render job, submit it for review; return its URL."""
+    """Generate the proposal from the method-2 scenario, wait for the render job; its URL."""
     page.goto("/documents/")
     page.get_by_text("Generate a document").click()
-    page.get_by_label("Scenario").select_option(label=METHOD_1_SCENARIO)
+    page.get_by_label("Scenario").select_option(label=SCENARIO)
     page.get_by_label("Document").select_option("proposal")
     page.get_by_role("button", name="Generate", exact=True).click()
-    page.wait_for_url(re.compile(r"/documents/\d+$"), timeout=60_000)
+    page.wait_for_url(re.compile(r"/documents/\d+$"), timeout=120_000)
     expect(page.locator("iframe")).to_have_attribute("src", re.compile(r"\.pdf"))
-    page.get_by_role("button", name="Submit for review").click()
-    expect(page.locator(".badge").first).to_have_text("in review")
     return page.url
 
 
-def approve(page: Page, document_url: str) -> None:
+def submit(page: Page, document_url: str) -> None:
+    page.goto(document_url)
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.locator(".badge").first).to_have_text("in review")
+
+
+def open_from_queue(page: Page, version: int) -> None:
+    """Open the one proposal waiting, after reading its version and figures in the queue."""
     page.goto("/documents/review")
-    page.get_by_role("link", name=re.compile("Proposal")).first.click()
-    page.on("dialog", lambda dialog: dialog.accept())
-    page.get_by_label("Comment").fill("Approved for the January meeting.")
-    # Wait for the approval's answer: a new navigation at once would abandon the POST on a slow
-    # machine (seen in a fresh clone's `make test` with a server running beside it).
+    item = page.locator("article.review-item")
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text(f"version {version}, for {PAYER}")
+    expect(item.locator("[data-figure=level_pmpm]")).to_have_text(re.compile(r"\$[\d,.]+"))
+    item.get_by_role("link", name=re.compile("Proposal")).click()
+
+
+def confirm_and_decide(page: Page, comment: str, button: str, password: str) -> None:
+    """Type the comment and the password in the decision form (the email is filled in)."""
+    expect(page.locator("input[autocomplete=username]")).to_have_value(ACCOUNTS["executive"])
+    page.get_by_label("Comment").fill(comment)
+    page.get_by_label("Your password").fill(password)
     with page.expect_navigation():
+        page.get_by_role("button", name=button).click()
+
+
+def send_back(page: Page) -> None:
+    open_from_queue(page, version=1)
+    confirm_and_decide(page, SEND_BACK, "Send back with comment", PASSWORD)
+    expect(page.locator(".badge").first).to_have_text("sent back")
+
+
+def answer_the_comment(page: Page, first_url: str) -> str:
+    """Read the comment on the dashboard, change the scenario, make and submit version 2."""
+    page.goto("/")
+    sent_back = page.locator("section:has(#sent-back-heading)")
+    expect(sent_back).to_contain_text(SEND_BACK)
+    page.goto("/scenarios/")
+    page.get_by_role("link", name=SCENARIO).click()
+    page.locator("input[name='program-care_manager_fte']").fill("3")
+    page.locator(".action-bar").get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("input[name='program-care_manager_fte']")).to_have_value("3")
+    second_url = generate_proposal(page)
+    expect(page.locator("[data-carried-comment]")).to_contain_text(SEND_BACK)
+    expect(page.locator(".input-changes")).to_contain_text("program.care_manager_fte")
+    submit(page, second_url)
+    page.goto(first_url)
+    expect(page.get_by_text("This one can no longer be submitted.")).to_be_visible()
+    expect(page.get_by_role("button", name="Submit for review")).to_have_count(0)
+    assert_ids_are_unique(page)
+    return second_url
+
+
+def approve(page: Page, document_url: str) -> None:
+    """A wrong password keeps the comment; the right one approves."""
+    open_from_queue(page, version=2)
+    page.on("dialog", lambda dialog: dialog.accept())
+    confirm_and_decide(page, APPROVAL, "Approve", "not my password at all")
+    expect(page.get_by_text("This is not your current password")).to_be_visible()
+    expect(page.get_by_label("Comment")).to_have_value(APPROVAL)
+    page.get_by_label("Your password").fill(PASSWORD)
+    with page.expect_navigation(timeout=120_000):  # approving renders the stamp (seconds)
         page.get_by_role("button", name="Approve").click()
     page.goto(document_url)
     expect(page.locator(".badge").first).to_have_text("approved")
-    expect(page.get_by_text("Approved for the January meeting.")).to_be_visible()
+    expect(page.get_by_text(APPROVAL)).to_be_visible()
 
 
 def start_negotiation(page: Page) -> None:
@@ -167,20 +217,34 @@ def record_counteroffer(page: Page) -> None:
     assert_ids_are_unique(page)
 
 
-def test_a_proposal_goes_from_a_new_payer_to_approval_and_a_counteroffer(page: Page):
+def test_a_proposal_goes_from_a_first_run_through_review_to_a_counteroffer(page: Page):
+    sign_in(page, "admin")
+    set_our_organization(page)
+    sign_out(page)
+
     sign_in(page, "lead")
     add_payer(page)
     start_negotiation(page)
     build_scenario(page)
-    import_method_1_scenario(page)
-    document_url = generate_proposal(page)
+    first_url = generate_proposal(page)
+    submit(page, first_url)
     sign_out(page)
 
     sign_in(page, "executive")
-    approve(page, document_url)
+    send_back(page)
+    sign_out(page)
+
+    sign_in(page, "lead")
+    second_url = answer_the_comment(page, first_url)
+    sign_out(page)
+
+    sign_in(page, "executive")
+    approve(page, second_url)
     expect(pipeline_column(page, "Approved")).to_contain_text(PAYER)
     sign_out(page)
 
     sign_in(page, "lead")
     record_counteroffer(page)
     expect(pipeline_column(page, "Countered")).to_contain_text(PAYER)
+    for step in ("payer", "scenario", "proposal", "review", "negotiation"):
+        expect(page.locator(f"[data-step={step}]")).to_have_count(0)

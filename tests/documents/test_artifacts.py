@@ -14,11 +14,7 @@ from workbench.extensions import db
 from workbench.models import AuditEvent, DocumentArtifact
 from workbench.models.documents import FrozenArtifactError
 from workbench.models.enums import DocumentStatus
-from workbench.services.documents import (
-    approve_document,
-    build_document_request,
-    generate_document,
-)
+from workbench.services.documents import build_document_request, generate_document
 
 
 def test_the_same_request_is_served_from_storage(app, library):
@@ -44,7 +40,7 @@ def approved(app, library) -> DocumentArtifact:
     scenario = example("worked-example.yaml")
     request = build_document_request(db.session, "executive-summary", (), "Riverside")
     artifact, _ = generate_document(db.session, scenario, request)
-    approve_document(db.session, artifact, user_id=None, comment="Approved for the meeting")
+    artifact.status, artifact.review_comment = DocumentStatus.APPROVED, "Approved for the meeting"
     db.session.commit()
     return artifact
 

@@ -64,8 +64,8 @@ class Web:
         )
 
     def token(self, page: str = "/") -> str:
-        """Return a CSRF token from a page, as a form on it would carry."""
-        html = self.client.get(page).get_data(as_text=True)
+        """Return a CSRF token from a page (where it leads), as a form on it would carry."""
+        html = self.client.get(page, follow_redirects=True).get_data(as_text=True)
         match = TOKEN.search(html)
         assert match, f"no CSRF token on {page}"
         return match.group(1) or match.group(2)
@@ -139,7 +139,7 @@ def document_id(web, scenario_id) -> int:
     """An executive summary of the worked example, rendered the way the CLI does."""
     with web.db() as session:
         parsed = engine.parse_scenario(session.get(Scenario, scenario_id).inputs)
-        request = build_document_request(session, "executive-summary", (), None)
+        request = build_document_request(session, "executive-summary", (), "Riverside Primary Care")
         artifact, _ = generate_document(
             session, parsed, request, user_id=web.accounts["lead"].id, scenario_id=scenario_id
         )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from tests.web.conftest import wait_for_result
+from tests.web.conftest import PASSWORD, events, wait_for_result
 from workbench import engine
 from workbench.models import AuditEvent, DocumentArtifact
 from workbench.models.enums import DocumentStatus
@@ -29,7 +29,8 @@ def test_a_lead_generates_a_document_in_the_background_and_downloads_it(web, sce
     assert started.status_code == 302
     job_url = started.headers["Location"]
     assert job_url.startswith("/jobs/")
-    assert "Rendering the document" in web.get(job_url).get_data(as_text=True)
+    waiting = web.get(job_url)  # the job page while it renders, or on to the document once done
+    assert waiting.status_code == 302 or "Rendering the document" in waiting.get_data(as_text=True)
     document_url = wait_for_result(web, job_url)
     page = web.get(document_url).get_data(as_text=True)
     assert "Every version" in page and "draft" in page
@@ -82,19 +83,47 @@ def test_submit_approve_and_the_approved_pdf_is_frozen(web, document_id):
     assert again.status_code == 409
 
 
-def test_approving_needs_a_fresh_sign_in(web, document_id):
+def test_a_stale_sign_in_is_confirmed_in_the_decision_form_keeping_the_comment(web, document_id):
     web.sign_in("lead")
     web.post(f"/documents/{document_id}/submit", page=f"/documents/{document_id}")
     web.sign_in("executive")
     with web.client.session_transaction() as session:
         session["signed_in_at"] -= 11 * 60
+    page = f"/documents/{document_id}"
+    shown = web.get(page).get_data(as_text=True)
+    assert 'name="password"' in shown
+    assert 'value="executive@example.org" readonly' in shown
 
-    response = web.post(f"/documents/{document_id}/approve", page=f"/documents/{document_id}")
+    wrong = web.post(
+        f"{page}/approve", {"comment": "Fine for January.", "password": "not it at all"}, page=page
+    )
 
-    assert response.status_code == 302
-    assert response.headers["Location"].startswith("/login?next=")
+    assert wrong.status_code == 401
+    html = wrong.get_data(as_text=True)
+    assert "Fine for January.</textarea>" in html
+    assert "This is not your current password. Type it again; your comment is kept." in html
     with web.db() as session:
         assert session.get(DocumentArtifact, document_id).status == DocumentStatus.IN_REVIEW
+    assert len(events(web, "user.reauth_failed")) == 1
+
+    right = web.post(
+        f"{page}/approve", {"comment": "Fine for January.", "password": PASSWORD}, page=page
+    )
+
+    assert right.status_code == 302
+    with web.db() as session:
+        artifact = session.get(DocumentArtifact, document_id)
+        assert artifact.status == DocumentStatus.APPROVED
+        assert artifact.review_comment == "Fine for January."
+
+
+def test_a_reload_of_a_decision_address_goes_to_the_document(web, document_id):
+    web.sign_in("executive")
+
+    for step in ("approve", "send-back"):
+        response = web.get(f"/documents/{document_id}/{step}")
+        assert response.status_code == 302
+        assert response.headers["Location"] == f"/documents/{document_id}"
 
 
 def test_sending_back_needs_a_comment_and_the_lead_can_resubmit(web, document_id):

@@ -61,7 +61,7 @@ def render_html(
     folder = "contract/" if isinstance(context, ContractDocumentContext) else ""
     template = _ENVIRONMENT.get_template(folder + TEMPLATE_FILES[context.meta.kind])
     # Our own stylesheet, not user input: it must reach the page unescaped.
-    css = Markup(PRINT_STYLESHEET.read_text(encoding="utf-8")) if standalone else None
+    css = Markup(PRINT_STYLESHEET.read_text(encoding="utf-8")) if standalone else None  # nosec B704 # the package's own stylesheet
     return template.render(doc=context, print_css=css)
 
 

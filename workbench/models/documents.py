@@ -59,6 +59,8 @@ class DocumentArtifact(ModelBase):
     storage_path: Mapped[str | None] = mapped_column(String(500))
     page_count: Mapped[int | None]
     inputs_snapshot: Mapped[dict] = mapped_column(JSON)
+    # The engine's figures an executive reads before deciding (services/documents.key_figures).
+    key_figures: Mapped[dict | None] = mapped_column(JSON)
     method_version: Mapped[int]
     template_version: Mapped[str] = mapped_column(String(32))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from workbench import engine
@@ -41,13 +41,13 @@ from workbench.documents.snapshot import (
     ProfileInfo,
     SavingsRange,
 )
+from workbench.engine.method2.results import ContractResult
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.models import (
     DocumentArtifact,
     EvidenceItem,
     IntegrationModel,
     Job,
-    Organization,
     QualityMeasure,
     StakeholderProfile,
     ValueDomain,
@@ -56,13 +56,11 @@ from workbench.models import (
 )
 from workbench.models.enums import (
     DocumentKind,
-    DocumentStatus,
     IntegrationKind,
-    JobStatus,
-    OrganizationKind,
 )
 from workbench.services.audit import record_event
-from workbench.services.jobs import enqueue_job, job_handler
+from workbench.services.jobs import enqueue_job, job_handler, live_jobs
+from workbench.services.our_organization import get_our_organization
 
 
 class DocumentError(WorkbenchError):
@@ -168,14 +166,8 @@ def build_document_request(
 
 
 def own_organization(session: Session) -> OwnOrganization | None:
-    """Our own organization (the first recorded, not archived), with its first contact if any."""
-    organization = session.scalars(
-        select(Organization)
-        .where(Organization.kind == OrganizationKind.OWN, live(Organization))
-        .options(selectinload(Organization.contacts))
-        .order_by(Organization.id)
-        .limit(1)
-    ).first()
+    """Our own organization (services/our_organization.py), with its first contact if any."""
+    organization = get_our_organization(session)
     if organization is None:
         return None
     contacts = sorted(organization.contacts, key=lambda contact: contact.id)
@@ -290,6 +282,7 @@ def generate_document(
         pdf=rendered.pdf,
         page_count=rendered.page_count,
         inputs_snapshot=inputs,
+        key_figures=key_figures(context.result),
         method_version=scenario.method,
         template_version=_template_version(scenario),
         created_by_id=user_id,
@@ -306,29 +299,48 @@ def generate_document(
     return artifact, True
 
 
-def approve_document(
-    session: Session, artifact: DocumentArtifact, user_id: int, comment: str | None = None
-) -> None:
-    """Approve an artifact: from now on its bytes and inputs can never change."""
-    artifact.status = DocumentStatus.APPROVED
-    artifact.reviewed_by_id, artifact.reviewed_at, artifact.review_comment = (
-        user_id,
-        utcnow(),
-        comment,
-    )
-    record_event(session, "document.approved", user_id=user_id, target=artifact)
+def key_figures(result: engine.ModelResult | ContractResult) -> dict[str, str | None]:
+    """Copy the figures an executive decides on out of the engine's result, as text.
+
+    Method 2: the first contract year's quoted rate (the ask), the level rate over the term,
+    the payer's ROI and our net over the term. Method 1 has one year: the ask is its rate.
+    """
+    if isinstance(result, ContractResult):
+        figures = {
+            "ask": result.years[0].proposed_pmpm,
+            "level_pmpm": result.level_pmpm,
+            "payer_roi": result.payer_roi,
+            "provider_net": result.pv_provider_net,
+        }
+    else:
+        figures = {
+            "ask": result.proposed_pmpm,
+            "level_pmpm": result.proposed_pmpm,
+            "payer_roi": result.payer_roi,
+            "provider_net": result.provider_net,
+        }
+    return {name: None if value is None else str(value) for name, value in figures.items()}
 
 
-def stamp_approval(session: Session, artifact: DocumentArtifact, approval: str) -> None:
-    """Render a method-2 document again with "Approved by ..." where it said DRAFT.
+@dataclasses.dataclass(frozen=True)
+class Stamp:
+    """What a method-2 document is rendered again from when it is approved."""
+
+    request: DocumentRequest
+    scenario: engine.AnyScenario
+    library: LibrarySnapshot
+
+
+def prepare_stamp(session: Session, artifact: DocumentArtifact) -> Stamp | None:
+    """Check that a method-2 document can be stamped "Approved by ..." where it said DRAFT.
 
     Only the stamp may change: the scenario, the library and the design must still be those of
     the version the executive reviewed (the same cache key), or approving is refused. Method-1
-    documents print no draft mark and are kept as they are.
+    documents print no draft mark and are kept as they are (None).
     """
     inputs = artifact.inputs_snapshot
     if inputs.get("method") == engine.METHOD_VERSION:
-        return
+        return None
     scenario = engine.parse_scenario(inputs["scenario"])
     own = inputs.get("own_organization")
     request = DocumentRequest(
@@ -346,13 +358,33 @@ def stamp_approval(session: Session, artifact: DocumentArtifact, approval: str) 
             "generate it again and approve the new version",
             "document",
         )
-    context = document_context(dataclasses.replace(request, approval=approval), scenario, library)
+    return Stamp(request, scenario, library)
+
+
+def write_stamp(session: Session, artifact: DocumentArtifact, stamp: Stamp, approval: str) -> None:
+    """Render the document again with "Approved by <approval>" and store those bytes.
+
+    Called by approving, in its unit of work, once the transition is claimed: the row is then
+    approved, which the ORM's frozen-artifact guard protects, so the stamp is written by an
+    update of its own (the approval and its stamp commit together, or neither does).
+    """
+    request = dataclasses.replace(stamp.request, approval=approval)
+    context = document_context(request, stamp.scenario, stamp.library)
     try:
         rendered = render_document(context)
     except RenderError as error:
         raise DocumentError(f"the approved {request.kind} could not be stamped: {error}") from error
-    artifact.pdf, artifact.page_count = rendered.pdf, rendered.page_count
-    artifact.sha256 = hashlib.sha256(rendered.pdf).hexdigest()
+    session.execute(
+        update(DocumentArtifact)
+        .where(DocumentArtifact.id == artifact.id)
+        .values(
+            pdf=rendered.pdf,
+            page_count=rendered.page_count,
+            sha256=hashlib.sha256(rendered.pdf).hexdigest(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(artifact)
 
 
 def _stored_artifact(
@@ -367,13 +399,8 @@ def _stored_artifact(
 
 
 def _pending_render(session: Session, key: str) -> Job | None:
-    """The queued or running job that is already rendering these inputs, if any."""
-    jobs = session.scalars(
-        select(Job).where(
-            Job.kind == "render_document",
-            Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)),
-        )
-    )
+    """The live job already rendering these inputs, if any (never one whose process died)."""
+    jobs = live_jobs(session, "render_document")
     return next((job for job in jobs if job.params.get("cache_key") == key), None)
 
 

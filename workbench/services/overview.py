@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from workbench.models import (
@@ -15,12 +15,16 @@ from workbench.models import (
     Organization,
     ProfileDomainWeight,
     QualityMeasure,
+    Scenario,
     StakeholderProfile,
+    User,
     ValueDomain,
     live,
 )
-from workbench.models.enums import DocumentStatus, NegotiationStage
+from workbench.models.enums import DocumentKind, DocumentStatus, NegotiationStage, OrganizationKind
 from workbench.services.negotiations import current_ask, latest_gap, offer_gaps
+from workbench.services.our_organization import get_our_organization
+from workbench.services.review import newer_version
 
 
 @dataclass(frozen=True)
@@ -97,15 +101,84 @@ class ReviewLine:
 
 
 @dataclass(frozen=True)
+class SentBackLine:
+    """A document of yours an executive sent back, with what to change (its latest version)."""
+
+    document_id: int
+    title: str
+    reviewer: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class ChecklistStep:
+    """One step of a new team's way to a first negotiation, ticked from what the database holds."""
+
+    key: str
+    done: bool
+
+
+@dataclass(frozen=True)
 class Dashboard:
     pipeline: tuple[tuple[str, tuple[PipelineCard, ...]], ...]
     next_meetings: tuple[PipelineCard, ...]
     awaiting_review: tuple[ReviewLine, ...]
+    sent_back: tuple[SentBackLine, ...]
+    checklist: tuple[ChecklistStep, ...]
     library: LibraryOverview
 
+    @property
+    def checklist_done(self) -> bool:
+        """Tell whether every first-run step is done (the checklist is then left out)."""
+        return all(step.done for step in self.checklist)
 
-def get_dashboard(session: Session, now: datetime) -> Dashboard:
-    """Return the pipeline stage by stage, the meetings ahead and the documents awaiting review."""
+
+def get_checklist(session: Session) -> tuple[ChecklistStep, ...]:
+    """Tick the first-run steps: ours, payer, scenario, proposal, review, negotiation."""
+    proposal = DocumentArtifact.kind == DocumentKind.PROPOSAL
+    approved = DocumentArtifact.status.in_((DocumentStatus.APPROVED, DocumentStatus.SENT))
+    found = {
+        # A payer the team added: `workbench init` loads Medicare's fee schedule as one.
+        "payer": exists().where(
+            Organization.kind == OrganizationKind.PAYER,
+            Organization.source_hash.is_(None),
+            live(Organization),
+        ),
+        "scenario": exists().where(live(Scenario)),
+        "proposal": exists().where(proposal),
+        "review": exists().where(proposal, approved),
+        "negotiation": exists().where(Negotiation.id.is_not(None)),
+    }
+    ours = ChecklistStep("our_organization", get_our_organization(session) is not None)
+    return (
+        ours,
+        *(ChecklistStep(key, bool(session.scalar(select(q)))) for key, q in found.items()),
+    )
+
+
+def list_sent_back(session: Session, user: User) -> tuple[SentBackLine, ...]:
+    """Return the author's documents sent back and not yet followed by a newer version."""
+    documents = session.scalars(
+        select(DocumentArtifact)
+        .where(
+            DocumentArtifact.status == DocumentStatus.SENT_BACK,
+            DocumentArtifact.created_by_id == user.id,
+        )
+        .options(selectinload(DocumentArtifact.reviewed_by))
+        .order_by(DocumentArtifact.reviewed_at.desc())
+    ).all()
+    return tuple(
+        SentBackLine(
+            d.id, d.title, d.reviewed_by.name if d.reviewed_by else "—", d.review_comment or ""
+        )
+        for d in documents
+        if newer_version(session, d) is None
+    )
+
+
+def get_dashboard(session: Session, now: datetime, user: User) -> Dashboard:
+    """Return the pipeline stage by stage, the meetings ahead, the documents awaiting review,
+    the person's documents sent back and the first-run checklist."""
     negotiations = session.scalars(
         select(Negotiation)
         .options(selectinload(Negotiation.organization), selectinload(Negotiation.offers))
@@ -131,7 +204,14 @@ def get_dashboard(session: Session, now: datetime) -> Dashboard:
         )
         for d in documents
     )
-    return Dashboard(pipeline, upcoming[:8], review, get_library_overview(session))
+    return Dashboard(
+        pipeline,
+        upcoming[:8],
+        review,
+        list_sent_back(session, user),
+        get_checklist(session),
+        get_library_overview(session),
+    )
 
 
 def _card(negotiation: Negotiation) -> PipelineCard:

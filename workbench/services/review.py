@@ -6,11 +6,13 @@ document as sent. Each step is audited in the same transaction.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from workbench import engine
+from workbench.documents.context import UNNAMED_PROVIDER
 from workbench.errors import ConflictError
 from workbench.models import (
     DocumentArtifact,
@@ -25,10 +27,10 @@ from workbench.models import (
 from workbench.models.enums import DocumentKind, DocumentStatus, NegotiationStage, OrganizationKind
 from workbench.services.audit import record_event
 from workbench.services.documents import (
-    approve_document,
     build_document_request,
+    prepare_stamp,
     request_document,
-    stamp_approval,
+    write_stamp,
 )
 from workbench.services.negotiations import advance_stage, negotiations_with
 
@@ -119,41 +121,77 @@ def list_versions(session: Session, artifact: DocumentArtifact) -> list[Document
     query = select(DocumentArtifact).where(
         DocumentArtifact.kind == artifact.kind, same_source, same_audience
     )
-    return list(session.scalars(query.order_by(DocumentArtifact.created_at.desc())))
+    return list(
+        session.scalars(
+            query.order_by(DocumentArtifact.created_at.desc(), DocumentArtifact.id.desc())
+        )
+    )
 
 
 def submit_for_review(session: Session, artifact: DocumentArtifact, user: User) -> None:
-    """Send a draft (or a document sent back) to the executives' review queue."""
-    if not artifact.can_move_to(DocumentStatus.IN_REVIEW):
+    """Send a draft (or a document sent back) to the executives' review queue.
+
+    A version with a newer one beside it is superseded: submitting it would put an old version
+    in the queue under the same title as the new one.
+    """
+    newer = newer_version(session, artifact)
+    if newer is not None:
         raise ReviewError(
-            f"a document that is {artifact.status.replace('_', ' ')} cannot be submitted"
+            f"a newer version of this document exists (made {newer.created_at:%Y-%m-%d %H:%M} "
+            "UTC); submit that one instead"
         )
-    artifact.status = DocumentStatus.IN_REVIEW
+    _claim(session, artifact, artifact.status, DocumentStatus.IN_REVIEW, "submitted")
     record_event(session, "document.submitted", user_id=user.id, target=artifact)
     _follow_document(session, artifact, NegotiationStage.IN_REVIEW, user, "submitted for review")
 
 
+def newer_version(session: Session, artifact: DocumentArtifact) -> DocumentArtifact | None:
+    """Return the newest version made after this one, or None when this is the latest."""
+    latest = list_versions(session, artifact)[0]
+    return None if latest.id == artifact.id else latest
+
+
 def approve(session: Session, artifact: DocumentArtifact, user: User, comment: str) -> None:
-    """Approve a document in review; from then on it is frozen."""
-    _require_in_review(artifact)
-    today = utcnow()
-    stamp_approval(session, artifact, f"{user.name} on {today:%B} {today.day}, {today.year}")
-    approve_document(session, artifact, user.id, comment or None)
+    """Approve a document in review; from then on it is frozen.
+
+    The transition is claimed first, by one conditional update: of two executives approving at
+    once exactly one changes the row, and the other is refused before the ~2 s stamp. The stamp
+    is rendered after the claim, in the same unit of work, so a failed render undoes the approval.
+    """
+    _require_our_name(artifact)
+    stamp = prepare_stamp(session, artifact)
+    _claim(
+        session,
+        artifact,
+        DocumentStatus.IN_REVIEW,
+        DocumentStatus.APPROVED,
+        "approved",
+        **_reviewed(user, comment.strip() or None),
+    )
+    record_event(session, "document.approved", user_id=user.id, target=artifact)
+    if stamp is not None:
+        today = utcnow()
+        approval = f"{user.name} on {today:%B} {today.day}, {today.year}"
+        write_stamp(session, artifact, stamp, approval)
     _follow_document(session, artifact, NegotiationStage.APPROVED, user, "approved")
 
 
 def send_back(session: Session, artifact: DocumentArtifact, user: User, comment: str) -> None:
     """Return a document in review to its author with a comment saying what to change."""
-    _require_in_review(artifact)
     if not comment.strip():
         raise ReviewError(
             "say what has to change: a comment is required to send a document back",
             "comment",
             status=422,
         )
-    artifact.status = DocumentStatus.SENT_BACK
-    artifact.reviewed_by_id, artifact.reviewed_at = user.id, utcnow()
-    artifact.review_comment = comment.strip()
+    _claim(
+        session,
+        artifact,
+        DocumentStatus.IN_REVIEW,
+        DocumentStatus.SENT_BACK,
+        "sent back",
+        **_reviewed(user, comment.strip()),
+    )
     record_event(
         session,
         "document.sent_back",
@@ -165,11 +203,56 @@ def send_back(session: Session, artifact: DocumentArtifact, user: User, comment:
 
 def mark_sent(session: Session, artifact: DocumentArtifact, user: User) -> None:
     """Record that an approved document went out to the payer."""
-    if not artifact.can_move_to(DocumentStatus.SENT):
-        raise ReviewError("only an approved document can be sent")
-    artifact.status = DocumentStatus.SENT
+    _claim(session, artifact, DocumentStatus.APPROVED, DocumentStatus.SENT, "sent")
     record_event(session, "document.sent", user_id=user.id, target=artifact)
     _follow_document(session, artifact, NegotiationStage.SENT, user, "sent to the payer")
+
+
+def _require_our_name(artifact: DocumentArtifact) -> None:
+    """Refuse to freeze a version marked DRAFT because it names no organization of ours."""
+    if artifact.inputs_snapshot.get("prepared_by") in (None, "", UNNAMED_PROVIDER):
+        raise ReviewError(
+            "this version does not say who it is from (it is marked DRAFT): an administrator "
+            "sets our organization, then generate the document again and approve that version"
+        )
+
+
+def _reviewed(user: User, comment: str | None) -> dict[str, Any]:
+    return {"reviewed_by_id": user.id, "reviewed_at": utcnow(), "review_comment": comment}
+
+
+def _claim(
+    session: Session,
+    artifact: DocumentArtifact,
+    was: DocumentStatus,
+    to: DocumentStatus,
+    done: str,
+    **values: Any,
+) -> None:
+    """Move the document from `was` to `to` in one conditional update, or refuse with 409.
+
+    `UPDATE documents ... WHERE id = ? AND status = ?` changes the row only if nobody moved it
+    since this request read it: the database decides who was first (PostgreSQL's row lock,
+    SQLite's write lock), so two people doing the same step at once never both succeed.
+    """
+    if not artifact.can_move_to(to):
+        raise _refusal(artifact, done)
+    claimed = session.execute(
+        update(DocumentArtifact)
+        .where(DocumentArtifact.id == artifact.id, DocumentArtifact.status == was)
+        .values(status=to, **values)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(artifact)
+    if claimed.rowcount != 1:
+        raise _refusal(artifact, done)
+
+
+def _refusal(artifact: DocumentArtifact, done: str) -> ReviewError:
+    """Say what the document is now (and who decided), which the step did not expect."""
+    who = f" by {artifact.reviewed_by.name}" if artifact.reviewed_by else ""
+    status = artifact.status.replace("_", " ")
+    return ReviewError(f"this document is {status}{who}, so it cannot be {done}")
 
 
 def _follow_document(
@@ -202,11 +285,3 @@ def _payer_named(session: Session, name: str | None) -> int | None:
         Organization.kind != OrganizationKind.OWN,
     )
     return session.scalars(query.order_by(Organization.id)).first()
-
-
-def _require_in_review(artifact: DocumentArtifact) -> None:
-    if not artifact.can_move_to(DocumentStatus.APPROVED):
-        raise ReviewError(
-            f"only a document in review can be reviewed; this one is "
-            f"{artifact.status.replace('_', ' ')}"
-        )

@@ -12,8 +12,10 @@ from flask import (
 )
 from flask_login import current_user
 
+from workbench.errors import WorkbenchError
 from workbench.models import DocumentArtifact
 from workbench.models.enums import EDIT, REVIEW, DocumentStatus
+from workbench.services.accounts import AccountError, confirm_password
 from workbench.services.documents import DocumentError
 from workbench.services.review import (
     ReviewError,
@@ -21,16 +23,22 @@ from workbench.services.review import (
     get_document,
     get_generation_choices,
     list_documents,
-    list_review_queue,
     list_versions,
     mark_sent,
     send_back,
     start_document,
     submit_for_review,
 )
+from workbench.services.review_summary import get_review_summary, list_review_summaries
 from workbench.web.errors import show_on_form
 from workbench.web.forms.documents import GenerateForm, ReviewForm
-from workbench.web.security import login_is_fresh, permission_required
+from workbench.web.security import (
+    audit_view,
+    login_is_fresh,
+    permission_required,
+    sign_in_throttle,
+    start_session,
+)
 from workbench.web.unit import work
 
 blueprint = Blueprint("documents", __name__, url_prefix="/documents")
@@ -73,13 +81,8 @@ def generate():
 def show(document_id: int) -> str:
     """Show a document: preview, who made it from which inputs, its versions and review."""
     artifact = _document(document_id)
-    return render_template(
-        "document_pages/show.html",
-        document=artifact,
-        versions=list_versions(work(), artifact),
-        form=ReviewForm(formdata=None),
-        fresh=login_is_fresh(),
-    )
+    audit_view("document.viewed", artifact)
+    return _show_page(artifact, ReviewForm(formdata=None))
 
 
 @blueprint.get("/<int:document_id>.pdf")
@@ -87,6 +90,7 @@ def pdf(document_id: int) -> Response:
     """Send the stored PDF bytes (inline for the preview, or as a download)."""
     artifact = _document(document_id)
     disposition = "attachment" if request.args.get("download") else "inline"
+    audit_view("document.pdf_read", artifact, disposition=disposition)
     response = Response(artifact.pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'{disposition}; filename="{_filename(artifact)}"'
     # The preview frames this response in our own page; everything else stays unframeable.
@@ -113,7 +117,7 @@ def sent(document_id: int):
 @blueprint.get("/review", endpoint="review_queue")
 def review_queue() -> str:
     """List the documents waiting for an executive's decision."""
-    return render_template("document_pages/review.html", documents=list_review_queue(work()))
+    return render_template("document_pages/review.html", summaries=list_review_summaries(work()))
 
 
 @blueprint.post("/<int:document_id>/approve")
@@ -130,6 +134,13 @@ def send_back_view(document_id: int):
     return _decision(document_id, send_back, "Sent back to the author with your comment.")
 
 
+@blueprint.get("/<int:document_id>/approve")
+@blueprint.get("/<int:document_id>/send-back")
+def decision_reloaded(document_id: int):
+    """Answer a reload of a decision's address (the browser shows it after a refusal): the page."""
+    return redirect(url_for("documents.show", document_id=document_id))
+
+
 def _index_page(form: GenerateForm, status: str = "") -> str:
     return render_template(
         "document_pages/index.html",
@@ -140,28 +151,50 @@ def _index_page(form: GenerateForm, status: str = "") -> str:
     )
 
 
+def _show_page(
+    artifact: DocumentArtifact, form: ReviewForm, refusal: str | None = None, status: int = 200
+):
+    """The document page: its summary and PDF, then the decision, provenance and versions."""
+    page = render_template(
+        "document_pages/show.html",
+        summary=get_review_summary(work(), artifact),
+        document=artifact,
+        versions=list_versions(work(), artifact),
+        form=form,
+        fresh=login_is_fresh(),
+        refusal=refusal,
+    )
+    return page, status
+
+
 def _decision(document_id: int, step, message: str):
+    """Approve or send back; a stale sign-in is confirmed here, in the form, keeping the comment."""
     artifact = _document(document_id)
-    if not login_is_fresh():
-        flash("For your protection, sign in again before approving or sending back.", "warning")
-        show_page = url_for("documents.show", document_id=document_id)
-        return redirect(url_for("auth.login", next=show_page))
     form = ReviewForm()
     if not form.validate_on_submit():
-        abort(400)
+        return _show_page(artifact, form, status=422)
+    if not login_is_fresh() and not _signed_in_again(form):
+        return _show_page(artifact, form, status=401)
     try:
         step(work(), artifact, current_user, form.comment.data or "")
-    except ReviewError as error:
+    except WorkbenchError as error:
         show_on_form(form, error, "comment")
-        return render_template(
-            "document_pages/show.html",
-            document=artifact,
-            form=form,
-            fresh=True,
-            versions=list_versions(work(), artifact),
-        ), error.status
+        return _show_page(artifact, form, error.message, error.status)
     flash(message, "info")
     return redirect(url_for("documents.show", document_id=document_id))
+
+
+def _signed_in_again(form: ReviewForm) -> bool:
+    """Check the password typed in the decision form (counted and locked like sign-in, and
+    audited); a right one starts a fresh session."""
+    user = current_user._get_current_object()
+    try:
+        confirm_password(work(), user, form.password.data or "", sign_in_throttle())
+    except AccountError as error:
+        form.password.errors = [f"{error.message} Type it again; your comment is kept."]
+        return False
+    start_session(user)
+    return True
 
 
 def _review_step(document_id: int, step, message: str):

@@ -1,6 +1,6 @@
 """Forms for generating documents and reviewing them."""
 
-from wtforms import SelectField, SelectMultipleField, TextAreaField
+from wtforms import PasswordField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from workbench.services.review import GenerationChoices
@@ -38,4 +38,11 @@ class ReviewForm(WorkbenchForm):
         "Comment",
         validators=[Length(max=4000)],
         description="Required when sending back: say what has to change.",
+    )
+    # Asked for only when the sign-in is older than the fresh-login limit (see the document page).
+    password = PasswordField(
+        "Your password",
+        render_kw={"autocomplete": "current-password"},
+        description="Your sign-in is more than a few minutes old: confirm it is you. "
+        "Your comment is kept if the password is wrong.",
     )
