@@ -191,8 +191,11 @@ def prepare(users: int) -> tuple[list[tuple[str, str]], list[int]]:
 
 
 @contextmanager
-def served(port: int, workers: int) -> Iterator[subprocess.Popen]:
-    """Run gunicorn on loopback until the block ends; wait until it answers."""
+def served(port: int, workers: int, log: Path) -> Iterator[subprocess.Popen]:
+    """Run gunicorn on loopback until the block ends; wait until it answers.
+
+    Its output (a line per request) goes to `log`, shown if it does not start.
+    """
     command = [
         sys.executable,
         "-m",
@@ -205,7 +208,8 @@ def served(port: int, workers: int) -> Iterator[subprocess.Popen]:
         "4",
         "workbench:create_app()",
     ]
-    server = subprocess.Popen(command, cwd=ROOT)
+    with log.open("w") as output:
+        server = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -215,7 +219,7 @@ def served(port: int, workers: int) -> Iterator[subprocess.Popen]:
             except OSError:
                 time.sleep(0.2)
         else:
-            raise SystemExit("gunicorn did not start within 60 s")
+            raise SystemExit(f"gunicorn did not start within 60 s:\n{log.read_text()[-2000:]}")
         yield server
     finally:
         server.terminate()
@@ -275,7 +279,7 @@ def run(users: int, seconds: int, workers: int) -> bool:
     print(f"load average before: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
     accounts, scenario_ids = prepare(users)
     port = free_port()
-    with served(port, workers):
+    with served(port, workers, Path(os.environ["WORKBENCH_INSTANCE_PATH"]) / "gunicorn.log"):
         browsers = [Browser(port) for _ in accounts]
         for browser, (email, password) in zip(browsers, accounts, strict=True):
             browser.sign_in(email, password)
