@@ -226,6 +226,22 @@ def served(port: int, workers: int, log: Path) -> Iterator[subprocess.Popen]:
         server.wait(timeout=30)
 
 
+def workers_cpu_seconds(server: subprocess.Popen) -> float:
+    """Return the CPU time the gunicorn workers have used (Linux /proc; 0 elsewhere).
+
+    On a machine shared with other work, response times measure the others too; the CPU spent
+    per request is this app's own cost.
+    """
+    master = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    if not master.exists():
+        return 0.0
+    total = 0
+    for pid in master.read_text().split():
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime and stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def drive(browser: Browser, scenario_id: int, until: float, tally: Tally) -> None:
     """Open the dashboard, the list and the scenario, and recalculate it, until `until`."""
     page = f"/scenarios/{scenario_id}"
@@ -252,7 +268,7 @@ def percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
 
 
-def report(tally: Tally, seconds: float) -> bool:
+def report(tally: Tally, seconds: float, cpu_seconds: float) -> bool:
     """Print the figures per page; return whether every p95 met the goal with no error."""
     print(f"{'page':<15}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
     met = True
@@ -270,6 +286,12 @@ def report(tally: Tally, seconds: float) -> bool:
         )
     total = sum(len(times) for times in tally.times.values())
     print(f"{total} requests in {seconds:.0f} s: {total / seconds:.1f} requests/s")
+    if cpu_seconds:
+        per_request = cpu_seconds / total
+        print(
+            f"server CPU {per_request * 1000:.1f} ms a request: two free cores would serve "
+            f"about {2 / per_request:.0f} requests/s"
+        )
     print(f"goal (every p95 under {GOAL_MS} ms, no error): {'met' if met else 'NOT met'}")
     return met
 
@@ -279,11 +301,13 @@ def run(users: int, seconds: int, workers: int) -> bool:
     print(f"load average before: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
     accounts, scenario_ids = prepare(users)
     port = free_port()
-    with served(port, workers, Path(os.environ["WORKBENCH_INSTANCE_PATH"]) / "gunicorn.log"):
+    log = Path(os.environ["WORKBENCH_INSTANCE_PATH"]) / "gunicorn.log"
+    with served(port, workers, log) as server:
         browsers = [Browser(port) for _ in accounts]
         for browser, (email, password) in zip(browsers, accounts, strict=True):
             browser.sign_in(email, password)
         tally = Tally()
+        cpu_before = workers_cpu_seconds(server)
         started = time.monotonic()
         until = started + seconds
         threads = [
@@ -295,8 +319,9 @@ def run(users: int, seconds: int, workers: int) -> bool:
         for thread in threads:
             thread.join(timeout=seconds + 60)
         elapsed = time.monotonic() - started
+        cpu_seconds = workers_cpu_seconds(server) - cpu_before
     print(f"{users} users, {workers} gunicorn workers; load average after {os.getloadavg()[0]:.2f}")
-    return report(tally, elapsed)
+    return report(tally, elapsed, cpu_seconds)
 
 
 def main() -> None:
