@@ -12,6 +12,7 @@ Traffic goes to 127.0.0.1 only, and every loop is bounded in time.
 
 import argparse
 import http.client
+import itertools
 import os
 import re
 import secrets
@@ -37,6 +38,7 @@ EXAMPLES = sorted((ROOT / "examples").glob("**/*.yaml"))
 HOST = "127.0.0.1"
 PAGES = ("dashboard", "scenario list", "scenario page", "recalculation")
 GOAL_MS = 300
+TYPED = "program-caseload_per_fte"
 MAX_SECONDS = 600
 MAX_USERS = 100
 
@@ -243,17 +245,23 @@ def workers_cpu_seconds(server: subprocess.Popen) -> float:
 
 
 def drive(browser: Browser, scenario_id: int, until: float, tally: Tally) -> None:
-    """Open the dashboard, the list and the scenario, and recalculate it, until `until`."""
+    """Open the dashboard, the list and the scenario, and recalculate it, until `until`.
+
+    Each recalculation types another caseload, as a person would: the same inputs again would be
+    answered from the last previews.
+    """
     page = f"/scenarios/{scenario_id}"
     _, html = browser.request("GET", page)
-    fields = form_fields(html) | {"touched": "program-caseload_per_fte"}
-    steps = (
-        ("dashboard", "GET", "/", None),
-        ("scenario list", "GET", "/scenarios/", None),
-        ("scenario page", "GET", page, None),
-        ("recalculation", "POST", "/scenarios/preview", fields),
-    )
-    while time.monotonic() < until:
+    fields = form_fields(html) | {"touched": TYPED}
+    for typed in itertools.cycle(range(40, 100)):
+        if time.monotonic() >= until:
+            return
+        steps = (
+            ("dashboard", "GET", "/", None),
+            ("scenario list", "GET", "/scenarios/", None),
+            ("scenario page", "GET", page, None),
+            ("recalculation", "POST", "/scenarios/preview", fields | {TYPED: str(typed)}),
+        )
         for name, method, path, form in steps:
             started = time.perf_counter()
             try:
