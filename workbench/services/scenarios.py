@@ -8,6 +8,7 @@ functions flush and audit in the caller's transaction; the view commits.
 import functools
 import json
 import re
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, DecimalException
@@ -215,8 +216,29 @@ def get_scenario(session: Session, scenario_id: int) -> Scenario | None:
     return record if record is not None and record.deleted_at is None else None
 
 
+# The previews of the inputs seen last, by the inputs' repr: opening a scenario shows its saved
+# inputs' figures, and the page then recalculates the same inputs (its htmx "load" trigger).
+_PREVIEWS: "OrderedDict[str, Preview]" = OrderedDict()
+PREVIEWS_KEPT = 256
+
+
 def preview_scenario(data: Mapping[str, Any]) -> Preview:
-    """Evaluate inputs without saving: the figures under every model, or the broken rules."""
+    """Evaluate inputs without saving: the figures under every model, or the broken rules.
+
+    The engine is a pure function of the inputs, so the same inputs are answered from the last
+    previews (a repr that differs only in order is a miss, never a wrong answer).
+    """
+    key = repr(data)
+    preview = _PREVIEWS.get(key)
+    if preview is None:
+        preview = _previewed(data)
+        _PREVIEWS[key] = preview
+        while len(_PREVIEWS) > PREVIEWS_KEPT:
+            _PREVIEWS.popitem(last=False)
+    return preview
+
+
+def _previewed(data: Mapping[str, Any]) -> Preview:
     try:
         scenario, comparison = _evaluated(data)
     except engine.ScenarioError as error:
