@@ -89,7 +89,8 @@ def test_init_then_serve_shows_the_app_with_the_profiles_loaded(embedded_env, tm
         server.terminate()
         server.wait(timeout=10)
 
-    assert "<title>Dashboard" in home
+    # A new instance's administrator is first asked who "we" are (the documents' preparer).
+    assert "<title>Our organization" in home
     with sqlite3.connect(database) as connection:
         keys = {key for (key,) in connection.execute("SELECT key FROM stakeholder_profiles")}
     assert keys == PROFILE_KEYS
