@@ -18,6 +18,15 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tests.claims.conftest import (
+    BH_MEMBERS,
+    CLAIM_HEADER,
+    MEMBER_HEADER,
+    OTHER_MEMBERS,
+    hand_claim_rows,
+    member_rows,
+    write_csv,
+)
 from tests.conftest import make_app
 from workbench import engine
 from workbench.extensions import db
@@ -29,7 +38,7 @@ from workbench.models import (
     Organization,
     Scenario,
 )
-from workbench.models.enums import Role
+from workbench.models.enums import OrganizationKind, Role
 from workbench.services.accounts import create_user
 from workbench.services.documents import build_document_request, generate_document
 
@@ -178,3 +187,22 @@ def counts(web, models: tuple = (Organization, Contact, CodeCoverage, FeeSchedul
             session.scalar(select(func.count()).select_from(model))
             for model in (AuditEvent, *models)
         )
+
+
+@pytest.fixture
+def extract(tmp_path) -> tuple[bytes, bytes]:
+    """The hand extract's two files, as bytes."""
+    rows = [*member_rows(BH_MEMBERS + OTHER_MEMBERS), ["A01", "Acme", "2024-01"]]
+    members = write_csv(tmp_path / "members.csv", MEMBER_HEADER, rows)
+    claims = write_csv(tmp_path / "claims.csv", CLAIM_HEADER, hand_claim_rows())
+    return members.read_bytes(), claims.read_bytes()
+
+
+@pytest.fixture
+def payer_id(web) -> int:
+    """A payer organization named as the hand extract's payer."""
+    with web.db() as session:
+        payer = Organization(name="Acme", kind=OrganizationKind.PAYER)
+        session.add(payer)
+        session.commit()
+        return payer.id

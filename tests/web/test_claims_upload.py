@@ -39,24 +39,6 @@ MULTIPLIER = Decimal("1.7904")
 
 
 @pytest.fixture
-def extract(tmp_path) -> tuple[bytes, bytes]:
-    """The hand extract's two files, as bytes."""
-    rows = [*member_rows(BH_MEMBERS + OTHER_MEMBERS), ["A01", "Acme", "2024-01"]]
-    members = write_csv(tmp_path / "members.csv", MEMBER_HEADER, rows)
-    claims = write_csv(tmp_path / "claims.csv", CLAIM_HEADER, hand_claim_rows())
-    return members.read_bytes(), claims.read_bytes()
-
-
-@pytest.fixture
-def payer_id(web) -> int:
-    with web.db() as session:
-        payer = Organization(name="Acme", kind=OrganizationKind.PAYER)
-        session.add(payer)
-        session.commit()
-        return payer.id
-
-
-@pytest.fixture
 def upload_dir(app) -> Path:
     return Path(app.config["WORKBENCH_UPLOAD_DIR"])
 

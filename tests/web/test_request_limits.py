@@ -8,7 +8,7 @@ import io
 import pytest
 
 from tests.web.test_api import bearer, issue_token
-from tests.web.test_claims_upload import extract, job_id, payer_id, upload  # noqa: F401
+from tests.web.test_claims_upload import job_id, upload
 
 HUGE = 300 * 1000**2  # what the request says it carries; the stream never has to produce it
 
@@ -55,7 +55,7 @@ def post_body(client, url: str, stream: CountingStream, **kwargs):
     )
 
 
-def test_an_anonymous_post_is_sent_to_sign_in_without_its_body_being_read(web, payer_id):  # noqa: F811
+def test_an_anonymous_post_is_sent_to_sign_in_without_its_body_being_read(web, payer_id):
     stream = CountingStream(HUGE)
 
     response = post_body(web.client, f"/organizations/{payer_id}/claims", stream)
@@ -65,7 +65,7 @@ def test_an_anonymous_post_is_sent_to_sign_in_without_its_body_being_read(web, p
     assert stream.read_bytes == 0
 
 
-def test_a_role_without_the_permission_is_refused_before_the_body_is_read(web, payer_id):  # noqa: F811
+def test_a_role_without_the_permission_is_refused_before_the_body_is_read(web, payer_id):
     web.sign_in("viewer")
     stream = CountingStream(HUGE)
 
@@ -88,7 +88,7 @@ def test_an_ordinary_form_takes_at_most_the_small_global_limit(app, web):
     assert stream.read_bytes == 0
 
 
-def test_the_claims_upload_alone_takes_more_than_the_global_limit(app, web, payer_id, extract):  # noqa: F811
+def test_the_claims_upload_alone_takes_more_than_the_global_limit(app, web, payer_id, extract):
     members, claims = extract
     app.config["MAX_CONTENT_LENGTH"] = 1000
     assert len(members) + len(claims) > 1000
@@ -148,3 +148,13 @@ def test_an_unknown_api_address_answers_json(web, url):
     response = web.client.get(url, headers=bearer(issue_token(web, "viewer")))
 
     assert response.status_code == 404 and response.is_json
+
+
+def test_a_lead_posting_to_an_administrator_s_page_is_refused_before_the_body_is_read(web):
+    web.sign_in("lead")
+    stream = CountingStream(HUGE)
+
+    response = post_body(web.client, "/admin/users/1/reset-password", stream)
+
+    assert response.status_code == 403
+    assert stream.read_bytes == 0

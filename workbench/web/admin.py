@@ -23,16 +23,14 @@ from workbench.services.audit_log import (
 )
 from workbench.web.errors import show_on_form
 from workbench.web.forms.accounts import UserCreateForm, UserUpdateForm
-from workbench.web.security import permission_required
+from workbench.web.security import require_for_blueprint
 from workbench.web.unit import work
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-@blueprint.before_request
-@permission_required(ADMINISTER)
-def only_administrators() -> None:
-    """Every page here is for administrators only."""
+# Every page here is for administrators only.
+require_for_blueprint(blueprint, ADMINISTER)
 
 
 @blueprint.get("/users")
