@@ -34,6 +34,7 @@ from workbench.services.documents import (
     get_library_snapshot,
 )
 from workbench.services.setup import initialise
+from workbench.services.unit_of_work import unit_of_work
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = (
@@ -90,7 +91,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         app = create_app({"INSTANCE_PATH": folder, "SECRET_KEY": "benchmark"})
         with app.app_context():
-            initialise(ROOT / "stakeholder_profiles")
+            with unit_of_work(db.session) as session:
+                initialise(session, ROOT / "stakeholder_profiles")
             for label, path in SCENARIOS:
                 print(f"\nThe worked example's proposal, {label} ({path.relative_to(ROOT)})")
                 report(measure(db.session, path))
