@@ -1,6 +1,6 @@
 """The `workbench` command: init, serve, rates, and Flask's own (db, routes, shell).
 
-Flask, the database and the heavy libraries (WeasyPrint, DuckDB, matplotlib) are imported by the
+Flask, the database and the heavy libraries (WeasyPrint, DuckDB, vl-convert) are imported by the
 commands that use them, and the app is built only for a command that needs it, so `--help` and
 `rates` answer at once (benchmarks/cli.py).
 """
@@ -33,6 +33,11 @@ FLASK_COMMANDS = {
 }
 
 
+def create_command_app():
+    """The app a command runs in: its output is for a person, so no JSON log lines on stderr."""
+    return create_app({"WORKBENCH_JSON_LOGS": False})
+
+
 def with_app(function: Callable[..., Any]) -> Callable[..., Any]:
     """Run a command inside the app's context, building the app first if nobody has."""
 
@@ -43,7 +48,7 @@ def with_app(function: Callable[..., Any]) -> Callable[..., Any]:
         from flask.cli import ScriptInfo
 
         if not current_app:
-            info = ctx.find_object(ScriptInfo) or ScriptInfo(create_app=create_app)
+            info = ctx.find_object(ScriptInfo) or ScriptInfo(create_app=create_command_app)
             ctx.with_resource(info.load_app().app_context())
         return ctx.invoke(function, *args, **kwargs)
 
@@ -99,8 +104,8 @@ class WorkbenchGroup(AppGroup):
         from flask.cli import FlaskGroup, ScriptInfo
 
         if not isinstance(ctx.obj, ScriptInfo):
-            ctx.obj = ScriptInfo(create_app=create_app)
-        return FlaskGroup(create_app=create_app).get_command(ctx, name)
+            ctx.obj = ScriptInfo(create_app=create_command_app)
+        return FlaskGroup(create_app=create_command_app).get_command(ctx, name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """List the commands without building the app to ask it for Flask's."""
@@ -181,6 +186,25 @@ def users_create_command(email: str, role: str, name: str, password_stdin: bool)
     click.echo(f"Created {user.email} ({user.role}).")
 
 
+@cli.group("audit")
+def audit_group() -> None:
+    """Check the audit trail."""
+
+
+@audit_group.command("verify")
+def audit_verify_command() -> None:
+    """Check the audit trail's hash chain: exit 0 if intact, 2 naming the first bad event."""
+    from workbench.extensions import db
+    from workbench.services.audit import verify_chain
+
+    checked, broken = verify_chain(db.session)
+    if broken is None:
+        click.echo(f"The audit trail is intact: {checked} events checked.")
+        return
+    where = f"event {broken.event_id}: " if broken.event_id else ""
+    fail(f"workbench audit verify: {where}{broken.reason}; {checked} events before it are intact")
+
+
 @cli.command("serve", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
@@ -188,12 +212,17 @@ def users_create_command(email: str, role: str, name: str, password_stdin: bool)
     "--workers",
     default=1,
     show_default=True,
+    envvar="WORKBENCH_WORKERS",
     type=click.IntRange(1, 64),
-    help="Processes; keep 1 on the embedded SQLite, more on PostgreSQL.",
+    help="Processes; keep 1 on the embedded SQLite, more on PostgreSQL (and Redis).",
 )
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
 def serve_command(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the workbench with gunicorn."""
+    from workbench.config import check_shared_counters
+
+    check_shared_counters(workers, os.environ.get("WORKBENCH_REDIS_URL") or None)
+    os.environ["WORKBENCH_WORKERS"] = str(workers)  # the app checks it again in each worker
     arguments = [
         sys.executable,
         "-m",
@@ -209,24 +238,73 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
         "workbench:create_app()",
     ]
     click.echo(f"Serving the workbench on http://{host}:{port}/ (Ctrl-C to stop)")
-    os.execv(sys.executable, arguments)
+    os.execv(sys.executable, arguments)  # nosec B606 # gunicorn with our own argument list, no shell
 
 
 @cli.command("worker")
 @click.option("--burst", is_flag=True, help="Run the queued jobs, then stop.")
-def worker_command(burst: bool) -> None:
-    """Run background jobs from the Redis queue (when WORKBENCH_REDIS_URL is set)."""
+@click.option(
+    "--slot",
+    type=click.Choice(["all", "render", "claims"]),
+    default="all",
+    show_default=True,
+    help="Which jobs: document renders, claims sizings, or both (renders first).",
+)
+def worker_command(burst: bool, slot: str) -> None:
+    """Run background jobs from the Redis queues (when WORKBENCH_REDIS_URL is set)."""
     from flask import current_app
     from rq import SimpleWorker
 
-    from workbench.services.jobs import job_queue
+    from workbench.log import install_log_format
+    from workbench.services.jobs import SLOTS, job_queue, sweep_stale_jobs
 
     if not current_app.config.get("WORKBENCH_REDIS_URL"):
         fail("workbench worker: set WORKBENCH_REDIS_URL; without it, jobs run inside `serve`")
-    queue = job_queue(current_app)
-    click.echo(f"Working on the {queue.name!r} queue (Ctrl-C to stop)")
+    install_log_format(current_app.config["WORKBENCH_LOG_LEVEL"])  # a service: JSON lines
+    sweep_stale_jobs(current_app)
+    queues = [job_queue(current_app, name) for name in SLOTS if slot in ("all", name)]
+    names = " and ".join(repr(queue.name) for queue in queues)
+    click.echo(f"Working on the {names} queue{'s' if len(queues) > 1 else ''} (Ctrl-C to stop)")
     # A SimpleWorker runs each job in this process, under the app context this command holds.
-    SimpleWorker([queue], connection=queue.connection).work(burst=burst)
+    SimpleWorker(queues, connection=queues[0].connection).work(burst=burst)
+
+
+@cli.command("backup")
+@click.argument("archive", type=click.Path(path_type=Path, dir_okay=False))
+def backup_command(archive: Path) -> None:
+    """Back up the database, the files on disk and the secret key into one archive."""
+    from flask import current_app
+
+    from workbench.extensions import db
+    from workbench.services.backup import create_backup
+
+    manifest = create_backup(current_app, db.engine, archive)
+    rows = sum(manifest.row_counts.values())
+    click.echo(
+        f"{archive}: {manifest.database} at schema {manifest.schema_version}, "
+        f"{rows:,} rows in {len(manifest.row_counts)} tables, {len(manifest.sha256)} files."
+    )
+
+
+@cli.command("restore")
+@click.argument("archive", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace a database that already holds rows.")
+def restore_command(archive: Path, force: bool) -> None:
+    """Restore a backup onto this instance, then migrate it to this version's schema."""
+    from flask import current_app
+    from flask_migrate import upgrade
+
+    from workbench import MIGRATIONS_DIR
+    from workbench.extensions import db
+    from workbench.services.backup import restore_backup
+
+    manifest = restore_backup(current_app, db.engine, archive, force=force)
+    upgrade(directory=str(MIGRATIONS_DIR))
+    rows = sum(manifest.row_counts.values())
+    click.echo(
+        f"Restored {archive}: {rows:,} rows, schema {manifest.schema_version} migrated to the "
+        "current one; the secret key is in the instance folder."
+    )
 
 
 @cli.command("rates", with_appcontext=False)

@@ -76,12 +76,12 @@ def test_one_payer(runner, hand_extract):
     [
         pytest.param(
             ["C1", "A01", "Acme", "2024-13-01", "ed", "1.00", ""],
-            "claims.csv row 2, column service_date: '2024-13-01' is not a date (YYYY-MM-DD)",
+            "claims.csv row 2, column service_date: not a date in YYYY-MM-DD form (2024-01-31)",
             id="date",
         ),
         pytest.param(
             ["C1", "A01", "Acme", "2024-01-01", "lab", "1.00", ""],
-            "claims.csv row 2, column setting: 'lab' is not a setting",
+            "claims.csv row 2, column setting: not one of the settings",
             id="setting",
         ),
     ],
@@ -108,7 +108,9 @@ def test_a_missing_file_exits_2(runner, hand_extract, tmp_path):
     assert result.stderr.strip() == "workbench claims size: none.csv: no such file"
 
 
-def test_the_command_sizes_in_its_own_process_from_the_instance_database(embedded_env, hand_extract):
+def test_the_command_sizes_in_its_own_process_from_the_instance_database(
+    embedded_env, hand_extract
+):
     """As a person runs it: its own process, the instance's database, no app around it."""
     workbench = str(Path(sys.executable).parent / "workbench")
     subprocess.run([workbench, "init"], env=embedded_env, check=True, capture_output=True)

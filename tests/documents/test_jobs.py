@@ -108,7 +108,7 @@ def test_with_redis_a_render_waits_on_the_queue_until_a_worker_runs_it(app_with)
         request = build_document_request(db.session, "executive-summary", (), "Riverside")
         _, job = request_document(db.session, example("worked-example.yaml"), request)
         commit(db.session)
-        queue = job_queue(app)
+        queue = job_queue(app, "render")
         waiting = (queue.count, db.session.get(Job, job.id).status)
 
         worked = runner.invoke(cli, ["worker", "--burst"], catch_exceptions=False)

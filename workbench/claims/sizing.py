@@ -1,6 +1,7 @@
 """Size a payer's claims extract: two files in, one SizingResult of aggregates out."""
 
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -8,11 +9,17 @@ from pathlib import Path
 
 import duckdb
 
-from workbench.claims.columns import CLAIM_COLUMNS, MEMBER_COLUMNS, Column, setting_type_sql
-from workbench.claims.diagnose import first_problem
+from workbench.claims.columns import (
+    CLAIM_COLUMNS,
+    MEMBER_COLUMNS,
+    Column,
+    quoted_text,
+    setting_type_sql,
+)
+from workbench.claims.diagnose import bad_rows
 from workbench.claims.errors import ClaimsInputError, ClaimsSizingError
 from workbench.claims.figures import population
-from workbench.claims.files import InputFile, open_input
+from workbench.claims.files import FileFormat, InputFile, open_input
 from workbench.claims.opportunity import SavingsRate, opportunity
 from workbench.claims.query import (
     CELLS,
@@ -45,6 +52,9 @@ class SizingOptions:
     threads: int | None = None  # None: one per core
     max_claims_bytes: int | None = DEFAULT_MAX_CLAIMS_BYTES
     payer: str | None = None  # None: every payer in the members file
+    # A small Parquet file can hold billions of rows; a sizing stops past these (None: no limit).
+    max_rows: int | None = None
+    max_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -61,14 +71,68 @@ def size_claims(
     progress: ProgressCallback | None = None,
 ) -> SizingResult:
     """Size the extract, or raise ClaimsInputError naming the file, row and column at fault."""
-    members = open_input(Path(members_path), MEMBER_COLUMNS)
+    # One limit for both files: a members file is no smaller a risk to the disk.
+    members = open_input(Path(members_path), MEMBER_COLUMNS, options.max_claims_bytes)
     claims = open_input(Path(claims_path), CLAIM_COLUMNS, options.max_claims_bytes)
     rates = [SavingsRate(*rate) for rate in savings_rates]
-    with _connection(options) as con:
+    with _connection(options) as con, _time_limit(con, options.max_seconds):
+        for source in (members, claims):
+            _check_rows(con, source, options.max_rows)
         runner = Runner(con, progress)
         eligibility = _load_eligibility(runner, members, options.payer)
         claim_lines = _load_claims(runner, claims)
         return _result(runner, members, claims, eligibility, claim_lines, options.payer, rates)
+
+
+@contextmanager
+def _time_limit(con: duckdb.DuckDBPyConnection, seconds: float | None) -> Iterator[None]:
+    """Interrupt DuckDB once the sizing has run `seconds`, and say which limit stopped it.
+
+    An interrupt between two statements is lost, so past the limit it is repeated until the
+    sizing stops.
+    """
+    if not seconds:
+        yield
+        return
+    finished = threading.Event()
+
+    def interrupt_when_late() -> None:
+        if finished.wait(seconds):
+            return
+        while not finished.is_set():
+            con.interrupt()
+            finished.wait(0.05)
+
+    watchdog = threading.Thread(target=interrupt_when_late, daemon=True)
+    watchdog.start()
+    try:
+        yield
+    except duckdb.InterruptException as error:
+        raise ClaimsSizingError(
+            f"the sizing took longer than its {seconds:g} s limit (WORKBENCH_CLAIMS_SECONDS) "
+            "and was stopped; size a shorter period or ask an administrator to raise the limit"
+        ) from error
+    finally:
+        finished.set()
+        watchdog.join()
+
+
+def _check_rows(con: duckdb.DuckDBPyConnection, source: InputFile, max_rows: int | None) -> None:
+    """Refuse a Parquet file whose metadata counts more than `max_rows` rows, before reading it.
+
+    A CSV file's rows are bounded by its size limit (a row takes bytes; a Parquet row may not).
+    """
+    if max_rows is None or source.format is not FileFormat.PARQUET:
+        return
+    metadata = f"parquet_file_metadata({quoted_text(str(source.path))})"
+    sql = f"SELECT sum(num_rows) FROM {metadata}"  # nosec B608 # the path is a quoted literal
+    (rows,) = con.execute(sql).fetchone() or (0,)
+    if rows and rows > max_rows:
+        raise ClaimsInputError(
+            source.path,
+            f"has {rows:,} rows, over the {max_rows:,}-row limit for a file "
+            "(WORKBENCH_CLAIMS_MAX_ROWS); it was not read",
+        )
 
 
 @contextmanager
@@ -134,8 +198,9 @@ def _scan(
     """Run a statement reading `source`; a bad value becomes an error naming its row."""
     try:
         runner.run(sql, stage)
-    except (duckdb.ConversionException, duckdb.InvalidInputException) as error:
-        raise _located(runner, source, columns, error) from error
+    except (duckdb.ConversionException, duckdb.InvalidInputException):
+        # Not chained: DuckDB's message quotes the value, which must not reach a log.
+        raise _located(runner, source, columns) from None
     except duckdb.BinderException as error:
         # A column stored in a type no rule reads (a Parquet list or struct, say).
         raise ClaimsInputError(
@@ -148,17 +213,16 @@ def _check_complete(
 ) -> None:
     """Raise for the first empty required value, if the scan counted any."""
     if incomplete:
-        raise _located(runner, source, columns, None)
+        raise _located(runner, source, columns)
 
 
-def _located(
-    runner: Runner, source: InputFile, columns: tuple[Column, ...], error: duckdb.Error | None
-) -> ClaimsInputError:
-    """Find the first bad row; fall back on DuckDB's own words if the second pass finds none."""
-    found = first_problem(runner.con, source, columns)
+def _located(runner: Runner, source: InputFile, columns: tuple[Column, ...]) -> ClaimsInputError:
+    """Find the bad rows; if the second pass finds none, say only that the file cannot be read
+    (DuckDB's own words may quote a value)."""
+    found = bad_rows(runner.con, source, columns)
     if found is not None:
         return found
-    return ClaimsInputError(source.path, _first_line(error) if error else "cannot be read")
+    return ClaimsInputError(source.path, "cannot be read")
 
 
 def _result(

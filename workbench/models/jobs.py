@@ -26,3 +26,6 @@ class Job(ModelBase):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # Written every few seconds by the process holding the job; a job whose heartbeat stops
+    # (its process was killed) is failed by services.jobs.fail_stale_jobs.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(default=utcnow)

@@ -113,6 +113,8 @@ def sizing_options(
         threads=config.get("WORKBENCH_CLAIMS_THREADS") or defaults.threads,
         max_claims_bytes=config.get("WORKBENCH_CLAIMS_MAX_BYTES") or defaults.max_claims_bytes,
         payer=payer,
+        max_rows=config.get("WORKBENCH_CLAIMS_MAX_ROWS"),
+        max_seconds=config.get("WORKBENCH_CLAIMS_SECONDS"),
     )
 
 

@@ -31,6 +31,7 @@ from workbench.services.claims_uploads import (
     ClaimsFile,
     discard,
 )
+from workbench.services.jobs import CLAIMS as CLAIMS_SLOT
 from workbench.services.jobs import enqueue_job, job_handler
 
 LOGGER = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ def request_sizing(
     return enqueue_job(session, JOB_KIND, params, user_id)
 
 
-@job_handler(JOB_KIND)
+@job_handler(JOB_KIND, CLAIMS_SLOT, "WORKBENCH_CLAIMS_SECONDS")
 def _size_claims_job(session: Session, params: dict[str, Any], job: Job) -> tuple[str, int]:
     files = [ClaimsFile(**item) for item in params["files"]]
     try:

@@ -57,10 +57,9 @@ from workbench.models import (
 from workbench.models.enums import (
     DocumentKind,
     IntegrationKind,
-    JobStatus,
 )
 from workbench.services.audit import record_event
-from workbench.services.jobs import enqueue_job, job_handler
+from workbench.services.jobs import enqueue_job, job_handler, live_jobs
 from workbench.services.our_organization import get_our_organization
 
 
@@ -401,13 +400,8 @@ def _stored_artifact(
 
 
 def _pending_render(session: Session, key: str) -> Job | None:
-    """The queued or running job that is already rendering these inputs, if any."""
-    jobs = session.scalars(
-        select(Job).where(
-            Job.kind == "render_document",
-            Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)),
-        )
-    )
+    """The live job already rendering these inputs, if any (never one whose process died)."""
+    jobs = live_jobs(session, "render_document")
     return next((job for job in jobs if job.params.get("cache_key") == key), None)
 
 
