@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ACCOUNTS, PASSWORD
+from tests.browser.conftest import ACCOUNTS, PASSWORD, assert_accessible
 
 pytestmark = pytest.mark.browser
 PAYER = "Northwind Health Plan"
@@ -89,6 +89,7 @@ def money(text: str) -> float:
 def set_our_organization(page: Page) -> None:
     """The administrator's first sign-in leads to our organization; the checklist then starts."""
     expect(page).to_have_url(re.compile(r"/our-organization$"))
+    assert_accessible(page, "first run: our organization")
     page.get_by_label("Our organization's name").fill(OURS)
     page.get_by_label("Contact person").fill("Maya Chen")
     page.get_by_label("Email").fill("maya@riverside.example")
@@ -96,6 +97,7 @@ def set_our_organization(page: Page) -> None:
     expect(page.locator("[data-step=our_organization]")).to_have_class("done")
     expect(page.locator("[data-step=payer]")).to_have_class("todo")
     assert_ids_are_unique(page)
+    assert_accessible(page, "the checklist, our organization done")
 
 
 def generate_proposal(page: Page) -> str:
@@ -123,7 +125,9 @@ def open_from_queue(page: Page, version: int) -> None:
     expect(item).to_have_count(1)
     expect(item).to_contain_text(f"version {version}, for {PAYER}")
     expect(item.locator("[data-figure=level_pmpm]")).to_have_text(re.compile(r"\$[\d,.]+"))
+    assert_accessible(page, f"the review queue, version {version}")
     item.get_by_role("link", name=re.compile("Proposal")).click()
+    assert_accessible(page, "the decision form asking for the password")
 
 
 def confirm_and_decide(page: Page, comment: str, button: str, password: str) -> None:
@@ -146,6 +150,7 @@ def answer_the_comment(page: Page, first_url: str) -> str:
     page.goto("/")
     sent_back = page.locator("section:has(#sent-back-heading)")
     expect(sent_back).to_contain_text(SEND_BACK)
+    assert_accessible(page, "sent back to you")
     page.goto("/scenarios/")
     page.get_by_role("link", name=SCENARIO).click()
     page.locator("input[name='program-care_manager_fte']").fill("3")
@@ -159,19 +164,23 @@ def answer_the_comment(page: Page, first_url: str) -> str:
     expect(page.get_by_text("This one can no longer be submitted.")).to_be_visible()
     expect(page.get_by_role("button", name="Submit for review")).to_have_count(0)
     assert_ids_are_unique(page)
+    assert_accessible(page, "a superseded version")
     return second_url
 
 
 def approve(page: Page, document_url: str) -> None:
     """A wrong password keeps the comment; the right one approves."""
     open_from_queue(page, version=2)
-    page.on("dialog", lambda dialog: dialog.accept())
+    page.once("dialog", lambda dialog: dialog.accept())
     confirm_and_decide(page, APPROVAL, "Approve", "not my password at all")
     expect(page.get_by_text("This is not your current password")).to_be_visible()
     expect(page.get_by_label("Comment")).to_have_value(APPROVAL)
+    assert_accessible(page, "a wrong password, the comment kept")
     page.get_by_label("Your password").fill(PASSWORD)
+    page.once("dialog", lambda dialog: dialog.accept())
+    # Enter submits with the form's first button, Approve, as a person typing the password would.
     with page.expect_navigation(timeout=120_000):  # approving renders the stamp (seconds)
-        page.get_by_role("button", name="Approve").click()
+        page.get_by_label("Your password").press("Enter")
     page.goto(document_url)
     expect(page.locator(".badge").first).to_have_text("approved")
     expect(page.get_by_text(APPROVAL)).to_be_visible()

@@ -41,6 +41,7 @@ def test_without_an_organization_of_our_own_the_document_keeps_the_unnamed_wordi
 
     assert f"PREPARED BY {UNNAMED_PROVIDER}" in text
     assert "Contact:" not in text
+    assert "DRAFT" in text  # until an administrator sets who we are
 
 
 def test_the_brief_is_prepared_by_our_own_organization_with_its_contact(app, library):
@@ -50,6 +51,7 @@ def test_the_brief_is_prepared_by_our_own_organization_with_its_contact(app, lib
     assert f"PREPARED BY {OURS}" in text
     assert "Contact: Dana Reyes, Director of Finance, dreyes@lakeside.example" in text
     assert UNNAMED_PROVIDER not in text
+    assert "DRAFT" not in text
 
 
 def test_the_proposal_names_our_organization_on_the_cover_and_as_the_program(app, library):

@@ -1,10 +1,12 @@
 """The review steps as services: one conditional update decides who was first; versions."""
 
+import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from workbench import engine
 from workbench.extensions import db
@@ -70,6 +72,29 @@ def test_a_decision_taken_meanwhile_in_another_transaction_wins(library, lead, e
     db.session.rollback()
     assert db.session.get(DocumentArtifact, artifact.id).reviewed_by_id == first.id
     assert approvals() == 1
+
+
+def test_a_claim_that_waits_too_long_for_sqlite_s_lock_is_told_someone_is_deciding(
+    library, lead, executives, database_url
+):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's write lock: PostgreSQL waits for the row lock")
+    artifact = make_version(lead)
+    artifact.status = DocumentStatus.IN_REVIEW
+    db.session.commit()
+    impatient = create_engine(database_url, connect_args={"timeout": 0.2}, poolclass=NullPool)
+    deciding = sqlite3.connect(database_url.removeprefix("sqlite:///"))
+    deciding.execute("BEGIN IMMEDIATE")  # the other approval, holding the lock while it stamps
+    try:
+        with Session(impatient) as session, pytest.raises(ReviewError) as refused:
+            approve(session, session.get(DocumentArtifact, artifact.id), executives[1], "")
+    finally:
+        deciding.rollback()
+        deciding.close()
+        impatient.dispose()
+
+    assert refused.value.status == 409
+    assert "someone else is deciding on this document right now" in refused.value.message
 
 
 def test_mark_sent_happens_once(library, lead, executives):

@@ -44,6 +44,7 @@ def test_the_administrator_is_led_to_set_our_organization_until_it_is_set(web):
     assert "Getting started" in page
     assert 'data-step="our_organization" class="done"' in page
     assert 'data-step="payer" class="todo"' in page
+    assert "prepared by <strong>Riverside Primary Care</strong>" in page
     with web.db() as session:
         ours = own_organization(session)
         assert ours == OwnOrganization(

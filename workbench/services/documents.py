@@ -130,7 +130,8 @@ def _validate_contract_request(request, library: LibrarySnapshot, scenario) -> N
     given = (request.prepared_by or "").strip()
     if not given or given == UNNAMED_PROVIDER:
         raise DocumentError(
-            "name our organization first (record it as our own organization, or --prepared-by): "
+            "name our organization first (an administrator sets it under Our organization; "
+            "or --prepared-by on the command line): "
             "a document argued from the contract term is not issued by an unnamed provider"
         )
     kind = scenario.focus_payer_kind

@@ -125,6 +125,7 @@ class Dashboard:
     awaiting_review: tuple[ReviewLine, ...]
     sent_back: tuple[SentBackLine, ...]
     checklist: tuple[ChecklistStep, ...]
+    our_organization: str | None
     library: LibraryOverview
 
     @property
@@ -204,12 +205,14 @@ def get_dashboard(session: Session, now: datetime, user: User) -> Dashboard:
         )
         for d in documents
     )
+    ours = get_our_organization(session)
     return Dashboard(
         pipeline,
         upcoming[:8],
         review,
         list_sent_back(session, user),
         get_checklist(session),
+        ours.name if ours else None,
         get_library_overview(session),
     )
 

@@ -5,10 +5,12 @@ change: see services/documents.py) or sends it back with a comment; a lead marks
 document as sent. Each step is audited in the same transaction.
 """
 
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload
 
 from workbench import engine
@@ -237,15 +239,33 @@ def _claim(
     """
     if not artifact.can_move_to(to):
         raise _refusal(artifact, done)
-    claimed = session.execute(
-        update(DocumentArtifact)
-        .where(DocumentArtifact.id == artifact.id, DocumentArtifact.status == was)
-        .values(status=to, **values)
-        .execution_options(synchronize_session=False)
-    )
+    try:
+        claimed = session.execute(
+            update(DocumentArtifact)
+            .where(DocumentArtifact.id == artifact.id, DocumentArtifact.status == was)
+            .values(status=to, **values)
+            .execution_options(synchronize_session=False)
+        )
+    except OperationalError as error:
+        if not _waited_too_long(error):
+            raise
+        raise ReviewError(
+            f"someone else is deciding on this document right now, so it cannot be {done} "
+            "yet; reload it in a moment to see their decision"
+        ) from None
     session.refresh(artifact)
     if claimed.rowcount != 1:
         raise _refusal(artifact, done)
+
+
+def _waited_too_long(error: OperationalError) -> bool:
+    """Tell whether SQLite gave up waiting for another request's write lock.
+
+    The winner of a race keeps SQLite's one write lock while its approval stamp renders (seconds,
+    more on a busy machine); the other request's claim waits for it, up to the connection's
+    timeout. Running out is the same answer as losing: someone else is deciding.
+    """
+    return isinstance(error.orig, sqlite3.OperationalError) and "locked" in str(error.orig)
 
 
 def _refusal(artifact: DocumentArtifact, done: str) -> ReviewError:

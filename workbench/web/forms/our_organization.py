@@ -12,12 +12,15 @@ class OurOrganizationForm(ContactForm):
 
     organization = StringField(
         "Our organization's name",
-        validators=[DataRequired(), Length(max=200)],
+        validators=[DataRequired("Enter our organization's name."), Length(max=200)],
         description="Documents say they are prepared by it, e.g. “Riverside Primary Care”.",
     )
     name = StringField(
         "Contact person",
-        validators=[DataRequired(), Length(max=200)],
+        validators=[
+            DataRequired("Enter the name of the person a payer should contact."),
+            Length(max=200),
+        ],
         description="Printed with our name on every document.",
     )
 
