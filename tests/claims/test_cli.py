@@ -108,7 +108,9 @@ def test_a_missing_file_exits_2(runner, hand_extract, tmp_path):
     assert result.stderr.strip() == "workbench claims size: none.csv: no such file"
 
 
-def test_the_command_sizes_in_its_own_process_from_the_instance_database(embedded_env, hand_extract):
+def test_the_command_sizes_in_its_own_process_from_the_instance_database(
+    embedded_env, hand_extract
+):
     """As a person runs it: its own process, the instance's database, no app around it."""
     workbench = str(Path(sys.executable).parent / "workbench")
     subprocess.run([workbench, "init"], env=embedded_env, check=True, capture_output=True)
