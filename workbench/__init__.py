@@ -55,7 +55,6 @@ def register_extensions(app: "Flask") -> None:
         csrf,
         db,
         enable_sqlite_foreign_keys,
-        limiter,
         migrate,
         render_migration_type,
     )
@@ -70,9 +69,10 @@ def register_extensions(app: "Flask") -> None:
         compare_type=True,
         render_item=render_migration_type,
     )
-    csrf.init_app(app)
-    limiter.init_app(app)
+    # Sign-in and role are decided first (register_security), so CSRFProtect, which parses
+    # the form, never reads the body of a request that would be refused anyway.
     register_security(app)
+    csrf.init_app(app)
     with app.app_context():
         enable_sqlite_foreign_keys(db.engine)
 
@@ -85,21 +85,20 @@ def register_blueprints(app: "Flask") -> None:
 
 
 def register_errorhandlers(app: "Flask") -> None:
-    """Answer 404 and 500 with the site's own pages, never a traceback; refusals with theirs."""
-    from flask import render_template
+    """Answer HTTP errors with the site's own pages (JSON under /api/), never a traceback;
+    refusals with theirs."""
     from sqlalchemy.exc import OperationalError
 
     from workbench.errors import WorkbenchError
-    from workbench.web.errors import HTTP_ERROR_CODES, error_page
+    from workbench.web.errors import HTTP_ERROR_CODES, error_page, http_error_page
 
-    def render_error(error: Any) -> tuple[str, int]:
-        code = getattr(error, "code", 500) or 500
-        if code == 413:
+    def answer(error: Any) -> tuple[Any, int]:
+        if getattr(error, "code", None) == 413:
             error = request_too_large(app)
-        return render_template("errors/error.html", code=code, error=error), code
+        return http_error_page(error)
 
     for code in HTTP_ERROR_CODES:
-        app.register_error_handler(code, render_error)
+        app.register_error_handler(code, answer)
     app.register_error_handler(WorkbenchError, error_page)
     app.register_error_handler(OperationalError, database_unavailable)
 
@@ -121,18 +120,23 @@ def database_unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
 
 
 def request_too_large(app: "Flask") -> Any:
-    """A 413 that names the limit: uploads carry two claims files of WORKBENCH_CLAIMS_MAX_BYTES."""
+    """A 413 that names the limit this request had: the small global one, or the claims
+    upload's (two files of WORKBENCH_CLAIMS_MAX_BYTES)."""
+    from flask import request
     from werkzeug.exceptions import RequestEntityTooLarge
 
     from workbench.services.claims_uploads import size_text
 
-    limit = app.config.get("MAX_CONTENT_LENGTH")
+    limit = request.max_content_length
     if not limit:
         return RequestEntityTooLarge()
-    per_file = app.config.get("WORKBENCH_CLAIMS_MAX_BYTES")
-    files = f" (a claims file may be at most {size_text(per_file)})" if per_file else ""
+    if limit != app.config.get("WORKBENCH_UPLOAD_MAX_REQUEST_BYTES"):
+        return RequestEntityTooLarge(
+            f"The request is larger than the {size_text(limit)} this workbench accepts."
+        )
+    per_file = size_text(app.config["WORKBENCH_CLAIMS_MAX_BYTES"])
     return RequestEntityTooLarge(
         f"The upload is larger than the {size_text(limit)} this workbench accepts in one "
-        f"request{files}. Use smaller files, or ask an administrator to size the extract "
-        "from files on the server."
+        f"request (a claims file may be at most {per_file}). Use smaller files, or ask an "
+        "administrator to size the extract from files on the server."
     )

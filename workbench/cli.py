@@ -1,6 +1,6 @@
 """The `workbench` command: init, serve, rates, and Flask's own (db, routes, shell).
 
-Flask, the database and the heavy libraries (WeasyPrint, DuckDB, matplotlib) are imported by the
+Flask, the database and the heavy libraries (WeasyPrint, DuckDB, vl-convert) are imported by the
 commands that use them, and the app is built only for a command that needs it, so `--help` and
 `rates` answer at once (benchmarks/cli.py).
 """
@@ -186,6 +186,25 @@ def users_create_command(email: str, role: str, name: str, password_stdin: bool)
     click.echo(f"Created {user.email} ({user.role}).")
 
 
+@cli.group("audit")
+def audit_group() -> None:
+    """Check the audit trail."""
+
+
+@audit_group.command("verify")
+def audit_verify_command() -> None:
+    """Check the audit trail's hash chain: exit 0 if intact, 2 naming the first bad event."""
+    from workbench.extensions import db
+    from workbench.services.audit import verify_chain
+
+    checked, broken = verify_chain(db.session)
+    if broken is None:
+        click.echo(f"The audit trail is intact: {checked} events checked.")
+        return
+    where = f"event {broken.event_id}: " if broken.event_id else ""
+    fail(f"workbench audit verify: {where}{broken.reason}; {checked} events before it are intact")
+
+
 @cli.command("serve", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
@@ -193,12 +212,17 @@ def users_create_command(email: str, role: str, name: str, password_stdin: bool)
     "--workers",
     default=1,
     show_default=True,
+    envvar="WORKBENCH_WORKERS",
     type=click.IntRange(1, 64),
-    help="Processes; keep 1 on the embedded SQLite, more on PostgreSQL.",
+    help="Processes; keep 1 on the embedded SQLite, more on PostgreSQL (and Redis).",
 )
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
 def serve_command(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the workbench with gunicorn."""
+    from workbench.config import check_shared_counters
+
+    check_shared_counters(workers, os.environ.get("WORKBENCH_REDIS_URL") or None)
+    os.environ["WORKBENCH_WORKERS"] = str(workers)  # the app checks it again in each worker
     arguments = [
         sys.executable,
         "-m",
@@ -214,7 +238,7 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
         "workbench:create_app()",
     ]
     click.echo(f"Serving the workbench on http://{host}:{port}/ (Ctrl-C to stop)")
-    os.execv(sys.executable, arguments)
+    os.execv(sys.executable, arguments)  # nosec B606 # gunicorn with our own argument list, no shell
 
 
 @cli.command("worker")

@@ -10,6 +10,8 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from workbench.errors import WorkbenchError
+
 ENV_PREFIX = "WORKBENCH_"
 PACKAGE_ROOT = Path(__file__).resolve().parent
 REPOSITORY_ROOT = PACKAGE_ROOT.parent
@@ -28,9 +30,12 @@ def shipped_folder(name: str) -> Path:
 TEMPLATES_DIR = shipped_folder("templates")
 DEFAULT_PROFILES_DIR = shipped_folder("stakeholder_profiles")
 INSTALLED = TEMPLATES_DIR.parent == PACKAGE_ROOT
-DEFAULT_LOGIN_LIMIT = "10 per minute; 50 per hour"
+# Failed sign-ins allowed from one client address, across accounts (each account also backs off).
+DEFAULT_LOGIN_LIMIT = "50 per 10 minutes"
 # The largest claims file sized (DuckDB streams it; this guards the disk and the upload).
 DEFAULT_CLAIMS_MAX_BYTES = 20 * 1000**3
+# The largest request body anywhere but the claims upload (forms, scenario files, the API).
+DEFAULT_MAX_REQUEST_BYTES = 2 * 1000**2
 # The most rows a claims or members file may have (a small Parquet file can hold billions).
 DEFAULT_MAX_ROWS = 50_000_000
 # What a claims upload carries besides its two files: the form fields and multipart headers.
@@ -53,12 +58,14 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
     env = os.environ
     overrides = overrides or {}
     redis_url = env.get(f"{ENV_PREFIX}REDIS_URL") or None
-    instance_path.mkdir(parents=True, exist_ok=True)
+    # Readable by the account that runs the app only: it holds the key and the database.
+    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
     database_url = (
         overrides.get("SQLALCHEMY_DATABASE_URI")
         or env.get(f"{ENV_PREFIX}DATABASE_URL")
         or f"sqlite:///{instance_path / 'workbench.sqlite3'}"
     )
+    create_private_sqlite_file(database_url)
     secret_key = (
         overrides.get("SECRET_KEY")
         or env.get(f"{ENV_PREFIX}SECRET_KEY")
@@ -70,16 +77,32 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url, env),
         "WORKBENCH_REDIS_URL": redis_url,
         "WORKBENCH_JOB_QUEUE": env.get(f"{ENV_PREFIX}JOB_QUEUE") or "workbench",
-        # Sign-in attempts are counted where every worker sees them: Redis when configured;
+        # Failed sign-ins are counted where every worker sees them: Redis when configured;
         # the embedded default runs one gunicorn process (with threads), so memory is exact.
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
-        "RATELIMIT_HEADERS_ENABLED": True,
+        "WORKBENCH_SIGN_IN_STORAGE_URI": redis_url or "memory://",
         "WORKBENCH_LOGIN_LIMIT": env.get(f"{ENV_PREFIX}LOGIN_LIMIT") or DEFAULT_LOGIN_LIMIT,
+        "WORKBENCH_LOGIN_FREE_FAILURES": int(env.get(f"{ENV_PREFIX}LOGIN_FREE_FAILURES") or 5),
+        "WORKBENCH_LOGIN_MAX_LOCKOUT_SECONDS": int(
+            env.get(f"{ENV_PREFIX}LOGIN_MAX_LOCKOUT_SECONDS") or 900
+        ),
+        # How many processes serve the app: `workbench serve --workers N` sets it; set it
+        # yourself when you start gunicorn another way. More than one needs Redis.
+        "WORKBENCH_WORKERS": int(env.get(f"{ENV_PREFIX}WORKERS") or 1),
+        # Proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none).
+        "WORKBENCH_PROXIES": int(env.get(f"{ENV_PREFIX}PROXIES") or 0),
+        "WORKBENCH_API_TOKEN_DAYS": int(env.get(f"{ENV_PREFIX}API_TOKEN_DAYS") or 90),
         "WORKBENCH_IDLE_MINUTES": int(env.get(f"{ENV_PREFIX}IDLE_MINUTES") or 30),
         "WORKBENCH_SESSION_HOURS": int(env.get(f"{ENV_PREFIX}SESSION_HOURS") or 12),
         "WORKBENCH_FRESH_LOGIN_MINUTES": int(env.get(f"{ENV_PREFIX}FRESH_LOGIN_MINUTES") or 10),
+        # Where clients reach the app (https://workbench.example.org): API links are made
+        # from it, never from the request's Host header.
+        "WORKBENCH_EXTERNAL_URL": env.get(f"{ENV_PREFIX}EXTERNAL_URL") or None,
         "WORKBENCH_PROFILES_DIR": Path(
             env.get(f"{ENV_PREFIX}PROFILES_DIR") or DEFAULT_PROFILES_DIR
+        ),
+        # Small everywhere; the claims upload view raises it for signed-in leads (large_body).
+        "MAX_CONTENT_LENGTH": int(
+            env.get(f"{ENV_PREFIX}MAX_REQUEST_BYTES") or DEFAULT_MAX_REQUEST_BYTES
         ),
         **claims_settings(env, instance_path, overrides),
         **job_settings(env),
@@ -93,7 +116,24 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get(f"{ENV_PREFIX}SECURE_COOKIES", "0") == "1",
     }
-    return settings | overrides
+    settings |= overrides
+    check_shared_counters(settings["WORKBENCH_WORKERS"], settings["WORKBENCH_REDIS_URL"])
+    return settings
+
+
+class ConfigurationError(WorkbenchError):
+    """Settings the workbench refuses to start with."""
+
+
+def check_shared_counters(workers: int, redis_url: str | None) -> None:
+    """Refuse more than one worker without Redis: each would count sign-in failures alone."""
+    if workers > 1 and not redis_url:
+        raise ConfigurationError(
+            f"{workers} workers need WORKBENCH_REDIS_URL: failed sign-ins must be counted where "
+            "every worker sees them. Set it to a Redis with a password "
+            "(redis://:PASSWORD@host:6379/0), or run one worker (WORKBENCH_WORKERS=1).",
+            "WORKBENCH_WORKERS",
+        )
 
 
 def claims_settings(env: Mapping[str, str], instance_path: Path, overrides: dict) -> dict:
@@ -108,16 +148,21 @@ def claims_settings(env: Mapping[str, str], instance_path: Path, overrides: dict
         or DEFAULT_CLAIMS_MAX_BYTES
     )
     temp_dir = env.get(f"{ENV_PREFIX}CLAIMS_TEMP_DIR")
+    server_dir = overrides.get("WORKBENCH_CLAIMS_SERVER_DIR") or env.get(
+        f"{ENV_PREFIX}CLAIMS_SERVER_DIR"
+    )
     threads = env.get(f"{ENV_PREFIX}CLAIMS_THREADS")
     return {
         "WORKBENCH_CLAIMS_MAX_BYTES": max_bytes,
         "WORKBENCH_CLAIMS_MEMORY_LIMIT": env.get(f"{ENV_PREFIX}CLAIMS_MEMORY_LIMIT") or None,
         "WORKBENCH_CLAIMS_TEMP_DIR": Path(temp_dir) if temp_dir else None,
+        # The one folder an administrator may size files from (none: the form is refused).
+        "WORKBENCH_CLAIMS_SERVER_DIR": Path(server_dir) if server_dir else None,
         "WORKBENCH_CLAIMS_THREADS": int(threads) if threads else None,
         "WORKBENCH_UPLOAD_DIR": Path(
             env.get(f"{ENV_PREFIX}UPLOAD_DIR") or instance_path / "uploads"
         ),
-        "MAX_CONTENT_LENGTH": 2 * max_bytes + UPLOAD_FORM_ALLOWANCE,
+        "WORKBENCH_UPLOAD_MAX_REQUEST_BYTES": 2 * max_bytes + UPLOAD_FORM_ALLOWANCE,
     }
 
 
@@ -152,6 +197,17 @@ def instance_secret_key(instance_path: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     return key_file.read_text().strip()
+
+
+def create_private_sqlite_file(url: str) -> None:
+    """Create a SQLite database file that does not exist yet with mode 0600 (SQLite would make
+    it world-readable under the usual umask; its journals take the file's mode)."""
+    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
+        return
+    path = Path(url.removeprefix("sqlite:///").split("?", 1)[0])
+    if path.exists() or not path.parent.is_dir():
+        return  # an existing file keeps its mode; a missing folder is SQLite's to report
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def normalise_database_url(url: str) -> str:

@@ -1,7 +1,5 @@
 """Extension objects, created here and bound to the app in create_app()."""
 
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -15,9 +13,6 @@ db = SQLAlchemy(metadata=ModelBase.metadata)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
-# No default limits: only the routes that opt in (sign-in) are limited. Storage is chosen in
-# create_app: Redis when configured (shared by every worker), else memory (one process).
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 def enable_sqlite_foreign_keys(engine: Engine) -> None:

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "a long browser passphrase 7"
@@ -108,3 +110,25 @@ def browser_type_launch_args(browser_type_launch_args) -> dict:
 def browser_context_args(browser_context_args) -> dict:
     """A laptop screen: the layout must work at 1280 px."""
     return {**browser_context_args, "viewport": {"width": 1280, "height": 800}}
+
+
+# axe-core's impacts that fail a page; "moderate" and "minor" ones are left to review by eye.
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def assert_accessible(page: Page, state: str = "") -> None:
+    """Run axe-core (vendored by axe-playwright-python) on the page as it is now and fail on any
+    serious or critical violation, naming the rule, the elements and the page's state.
+
+    Call it after each page load and after each swap a flow makes (a form sent back with
+    errors, an htmx fragment), so every state a person sees is checked, not only first loads."""
+    results = Axe().run(page)
+    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    report = "\n".join(_violation_line(violation) for violation in blocking)
+    where = f"{page.url} ({state})" if state else page.url
+    assert not blocking, f"axe-core found serious or critical violations on {where}:\n{report}"
+
+
+def _violation_line(violation: dict) -> str:
+    targets = "; ".join(", ".join(node["target"]) for node in violation["nodes"][:5])
+    return f"- {violation['id']} ({violation['impact']}): {violation['help']} at {targets}"

@@ -167,7 +167,7 @@ def approve(page: Page, document_url: str) -> None:
     open_from_queue(page, version=2)
     page.on("dialog", lambda dialog: dialog.accept())
     confirm_and_decide(page, APPROVAL, "Approve", "not my password at all")
-    expect(page.get_by_text("That is not your password")).to_be_visible()
+    expect(page.get_by_text("This is not your current password")).to_be_visible()
     expect(page.get_by_label("Comment")).to_have_value(APPROVAL)
     page.get_by_label("Your password").fill(PASSWORD)
     with page.expect_navigation(timeout=120_000):  # approving renders the stamp (seconds)

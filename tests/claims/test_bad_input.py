@@ -1,12 +1,14 @@
 """Bad input: a typed error naming the file, the row and the column; nothing is computed."""
 
 import zipfile
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from tests.claims.conftest import CLAIM_HEADER, MEMBER_HEADER, member_rows, write_csv
 from workbench.claims import ClaimsInputError, SizingOptions, size_claims
+from workbench.claims.columns import CLAIM_COLUMNS, MEMBER_COLUMNS, markdown_table
 
 GOOD_CLAIM = ["C1", "A01", "Acme", "2024-01-10", "professional", "300.00", "F32.9"]
 
@@ -31,19 +33,19 @@ def refused(members, claims, **options) -> str:
     [
         pytest.param(
             ["C2", "A02", "Acme", "2024-13-01", "ed", "10.00", ""],
-            "claims.csv row 3, column service_date: '2024-13-01' is not a date (YYYY-MM-DD)",
+            "claims.csv row 3, column service_date: not a date in YYYY-MM-DD form (2024-01-31)",
             id="date",
         ),
         pytest.param(
             ["C2", "A02", "Acme", "2024-01-02", "ed", "12,50", ""],
-            "claims.csv row 3, column allowed_amount: '12,50' is not an amount "
+            "claims.csv row 3, column allowed_amount: not an amount "
             "(a decimal number such as 1234.56 or -80.00)",
             id="amount",
         ),
         pytest.param(
             ["C2", "A02", "Acme", "2024-01-02", "urgent care", "10.00", ""],
-            "claims.csv row 3, column setting: 'urgent care' is not a setting "
-            "(inpatient, ed, outpatient, professional, pharmacy or other)",
+            "claims.csv row 3, column setting: not one of the settings "
+            "inpatient, ed, outpatient, professional, pharmacy or other",
             id="setting",
         ),
         pytest.param(
@@ -72,6 +74,51 @@ def test_the_first_bad_row_is_named(tmp_path, members):
     assert refused(members, claims).startswith("claims.csv row 23, column service_date: ")
 
 
+def test_every_bad_value_is_named_up_to_twenty_in_file_order(tmp_path, members):
+    bad_amount = ["C9", "A02", "Acme", "2024-01-02", "ed", "abc", ""]
+    bad_both = ["C9", "A02", "Acme", "2024-02-30", "urgent", "1.00", ""]
+    claims = claims_with(tmp_path, bad_amount, GOOD_CLAIM, bad_both)
+
+    with pytest.raises(ClaimsInputError) as caught:
+        size_claims(members, claims)
+
+    assert str(caught.value).splitlines() == [
+        "claims.csv row 3, column allowed_amount: not an amount "
+        "(a decimal number such as 1234.56 or -80.00)",
+        "claims.csv row 5, column service_date: not a date in YYYY-MM-DD form (2024-01-31)",
+        "claims.csv row 5, column setting: not one of the settings "
+        "inpatient, ed, outpatient, professional, pharmacy or other",
+    ]
+    assert [problem.message for problem in caught.value.problems] == str(caught.value).splitlines()
+    assert (caught.value.row, caught.value.column) == (3, "allowed_amount")
+
+
+def test_past_twenty_problems_the_rest_are_summed_up(tmp_path, members):
+    bad = ["C9", "A02", "Acme", "2024-01-02", "ed", "abc", ""]
+    claims = claims_with(tmp_path, *[bad] * 25)
+
+    lines = refused(members, claims).splitlines()
+
+    assert len(lines) == 21
+    assert lines[0].startswith("claims.csv row 3, column allowed_amount: ")
+    assert lines[19].startswith("claims.csv row 22, column allowed_amount: ")
+    assert lines[20] == "... and more problems; the first 20 are listed."
+
+
+HEALTH_DATA = "John Q Patient SSN 123-45-6789"
+
+
+@pytest.mark.parametrize("column", [3, 4, 5])
+def test_a_bad_value_is_never_echoed(tmp_path, members, column):
+    row = ["C2", "A02", "Acme", "2024-01-02", "ed", "10.00", ""]
+    row[column] = HEALTH_DATA
+
+    message = refused(members, claims_with(tmp_path, row))
+
+    assert message.startswith("claims.csv row 3, column ")
+    assert "123-45-6789" not in message and "Patient" not in message
+
+
 def test_a_bad_month_in_members(tmp_path):
     members = write_csv(
         tmp_path / "members.csv",
@@ -80,7 +127,7 @@ def test_a_bad_month_in_members(tmp_path):
     )
 
     assert refused(members, claims_with(tmp_path)) == (
-        "members.csv row 3, column month: 'Jan-24' is not a month (YYYY-MM)"
+        "members.csv row 3, column month: not a month in YYYY-MM form (2024-01)"
     )
 
 
@@ -175,6 +222,15 @@ def test_a_claims_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path
     assert message == "claims.csv: 2.0 MB is over the 1.0 MB limit for this file"
 
 
+def test_a_members_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
+    members = tmp_path / "members.csv"
+    members.write_bytes(b"x" * 2_000_001)
+
+    message = refused(members, claims_with(tmp_path), max_claims_bytes=1_000_000)
+
+    assert message == "members.csv: 2.0 MB is over the 1.0 MB limit for this file"
+
+
 def test_an_unknown_payer(tmp_path, members):
     message = refused(members, claims_with(tmp_path), payer="Nobody")
 
@@ -192,7 +248,7 @@ def test_parquet_files_are_read_and_checked(tmp_path, members):
 
     # A Parquet file has no header line: its second row is row 2.
     assert refused(members, claims) == (
-        "claims.parquet row 2, column allowed_amount: 'abc' is not an amount "
+        "claims.parquet row 2, column allowed_amount: not an amount "
         "(a decimal number such as 1234.56 or -80.00)"
     )
 
@@ -252,5 +308,13 @@ def test_a_parquet_month_stored_as_a_number(tmp_path):
         )
 
     assert refused(members, claims_with(tmp_path)) == (
-        "members.parquet row 1, column month: '202401' is not a month (YYYY-MM)"
+        "members.parquet row 1, column month: not a month in YYYY-MM form (2024-01)"
     )
+
+
+def test_the_format_guide_shows_the_columns_the_sizing_reads():
+    """docs/claims-format.md and the upload page describe the files from one source."""
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "claims-format.md").read_text()
+
+    assert markdown_table(MEMBER_COLUMNS) in guide
+    assert markdown_table(CLAIM_COLUMNS) in guide

@@ -76,12 +76,12 @@ def test_one_payer(runner, hand_extract):
     [
         pytest.param(
             ["C1", "A01", "Acme", "2024-13-01", "ed", "1.00", ""],
-            "claims.csv row 2, column service_date: '2024-13-01' is not a date (YYYY-MM-DD)",
+            "claims.csv row 2, column service_date: not a date in YYYY-MM-DD form (2024-01-31)",
             id="date",
         ),
         pytest.param(
             ["C1", "A01", "Acme", "2024-01-01", "lab", "1.00", ""],
-            "claims.csv row 2, column setting: 'lab' is not a setting",
+            "claims.csv row 2, column setting: not one of the settings",
             id="setting",
         ),
     ],

@@ -1,8 +1,12 @@
 """With nothing configured, the workbench uses SQLite and a secret key kept in instance/."""
 
+import os
 import stat
 
+from sqlalchemy import text
+
 from workbench import create_app
+from workbench.extensions import db
 
 
 def test_defaults_use_sqlite_and_a_kept_secret_key(tmp_path, monkeypatch):
@@ -28,3 +32,20 @@ def test_environment_settings_win_over_defaults(tmp_path, monkeypatch):
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://me@db.example/workbench"
     assert app.config["SECRET_KEY"] == "from-the-environment"
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_a_new_instance_folder_and_sqlite_file_are_private(tmp_path, monkeypatch):
+    monkeypatch.delenv("WORKBENCH_DATABASE_URL", raising=False)
+    instance = tmp_path / "instance"
+    usual = os.umask(0o022)  # the usual umask, whatever the test runner's
+    try:
+        app = create_app({"INSTANCE_PATH": str(instance)})
+        with app.app_context():
+            db.session.execute(text("CREATE TABLE probe (id INTEGER)"))
+            db.session.commit()
+            db.engine.dispose()
+    finally:
+        os.umask(usual)
+
+    assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+    assert stat.S_IMODE((instance / "workbench.sqlite3").stat().st_mode) == 0o600

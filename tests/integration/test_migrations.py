@@ -84,3 +84,39 @@ def test_a_claims_note_becomes_the_scenario_s_sizing_in_a_database_in_use(databa
         db.session.remove()
         db.engine.dispose()
     assert tuple(row) == (1, "Kept line.")
+
+
+def test_a_meeting_s_profile_attendees_become_named_attendees_and_back(database_url, tmp_path):
+    app = make_app(database_url, tmp_path)
+    with app.app_context():
+        downgrade(directory=str(MIGRATIONS_DIR), revision="9c1e7b2f4a10")
+        now = utcnow()
+        for statement in (
+            "INSERT INTO organizations (id, name, kind, locally_edited, created_at,"
+            " updated_at, version) VALUES (1, 'Acme', 'payer', false, :now, :now, 1)",
+            "INSERT INTO stakeholder_profiles (id, key, name, category, summary, content,"
+            " locally_edited, created_at, updated_at, version) VALUES (7, 'medicaid_mco',"
+            " 'Medicaid managed care organization', 'payer', '', '{}', false, :now, :now, 1)",
+            "INSERT INTO negotiations (id, organization_id, title, stage, created_at,"
+            " updated_at, version) VALUES (1, 1, 'Renewal', 'background', :now, :now, 1)",
+            "INSERT INTO meetings (id, negotiation_id, held_at, title, created_at, updated_at)"
+            " VALUES (1, 1, :now, 'Intro', :now, :now)",
+            "INSERT INTO meeting_attendees (meeting_id, profile_id) VALUES (1, 7)",
+        ):
+            db.session.execute(text(statement), {"now": now})
+        db.session.commit()
+
+        upgrade(directory=str(MIGRATIONS_DIR))
+        people = db.session.execute(
+            text("SELECT meeting_id, name, profile_id, contact_id FROM meeting_attendees")
+        ).all()
+        downgrade(directory=str(MIGRATIONS_DIR), revision="9c1e7b2f4a10")
+        profiles = db.session.execute(
+            text("SELECT meeting_id, profile_id FROM meeting_attendees")
+        ).all()
+        db.session.commit()
+        upgrade(directory=str(MIGRATIONS_DIR))
+        db.engine.dispose()
+
+    assert [tuple(row) for row in people] == [(1, "Medicaid managed care organization", 7, None)]
+    assert [tuple(row) for row in profiles] == [(1, 7)]

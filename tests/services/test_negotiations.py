@@ -7,8 +7,16 @@ from sqlalchemy import select
 
 from tests.services.conftest import payer_values
 from workbench.extensions import db
-from workbench.models import Offer
-from workbench.models.enums import NegotiationStage, OfferSide, OrganizationKind
+from workbench.models import DocumentArtifact, Offer, Scenario
+from workbench.models.enums import (
+    DocumentKind,
+    DocumentStatus,
+    NegotiationStage,
+    OfferResponse,
+    OfferSide,
+    OrganizationKind,
+    PaymentModel,
+)
 from workbench.services.negotiations import (
     NegotiationError,
     OfferError,
@@ -95,3 +103,55 @@ def test_a_bad_offer_names_its_field_and_adds_no_row(negotiation, lead, change, 
 
     assert refused.value.field.startswith(field)
     assert db.session.scalars(select(Offer)).all() == []
+
+
+def approved_proposal(payer, lead) -> None:
+    """A proposal for the payer, approved: the row as review leaves it (no PDF is needed)."""
+    scenario = Scenario(
+        name="Great Lakes 2027",
+        method_version=2,
+        payment_model=PaymentModel.BUNDLED,
+        inputs={},
+        organization_id=payer.id,
+        owner_id=lead.id,
+    )
+    db.session.add(scenario)
+    db.session.flush()
+    proposal = DocumentArtifact(
+        kind=DocumentKind.PROPOSAL,
+        title="Proposal",
+        status=DocumentStatus.APPROVED,
+        scenario_id=scenario.id,
+        cache_key="0" * 64,
+        sha256="0" * 64,
+        inputs_snapshot={},
+        method_version=2,
+        template_version="test",
+    )
+    db.session.add(proposal)
+    db.session.flush()
+
+
+def test_a_negotiation_opened_after_its_proposal_was_approved_starts_at_approved(payer, lead):
+    approved_proposal(payer, lead)
+
+    negotiation = open_negotiation(payer.id, lead)
+
+    assert negotiation.stage == NegotiationStage.APPROVED
+
+
+def test_a_negotiation_opened_before_any_proposal_keeps_the_stage_chosen(payer, lead):
+    assert open_negotiation(payer.id, lead).stage == NegotiationStage.WORKING_GROUP
+
+
+def test_their_counteroffer_answers_our_pending_offer(negotiation, lead):
+    ours = record_offer(
+        db.session, negotiation, round=1, side="ours", payment_model="bundled", user=lead
+    )
+    assert ours.response == OfferResponse.PENDING
+
+    record_offer(
+        db.session, negotiation, round=1, side="theirs", payment_model="bundled", user=lead
+    )
+
+    assert ours.response == OfferResponse.COUNTERED

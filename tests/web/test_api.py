@@ -188,3 +188,48 @@ def test_a_bad_offer_names_its_field_and_stores_nothing(web, library, body, fiel
     assert problem["field"] == field and problem["message"].startswith(message)
     with web.db() as session:
         assert session.scalar(select(func.count(Offer.id))) == 0
+
+
+def test_an_offer_cannot_name_another_payer_s_scenario(web, library):
+    from tests.web.test_negotiations import open_negotiation
+    from workbench.models import Negotiation, Organization, Scenario
+    from workbench.models.enums import OrganizationKind
+
+    web.sign_in("lead")
+    negotiation_id = open_negotiation(web)
+    with web.db() as session:
+        other = Organization(name="Blue Valley Health Plan", kind=OrganizationKind.PAYER)
+        session.add(other)
+        session.flush()
+        ours_id = session.get(Negotiation, negotiation_id).organization_id
+        made = {}
+        for name, organization_id in (("theirs", other.id), ("ours", ours_id), ("any", None)):
+            scenario = Scenario(
+                name=f"Scenario for {name}",
+                method_version=2,
+                payment_model="ffs",
+                inputs={},
+                organization_id=organization_id,
+            )
+            session.add(scenario)
+            session.flush()
+            made[name] = scenario.id
+        session.commit()
+    token = issue_token(web, "lead")
+    offer = {"round": 1, "side": "ours", "payment_model": "ffs"}
+
+    def record(scenario: str):
+        return web.client.post(
+            f"/api/v1/negotiations/{negotiation_id}/offers",
+            json=offer | {"scenario_id": made[scenario]},
+            headers=bearer(token),
+        )
+
+    refused = record("theirs")
+
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"][0]["field"] == "scenario_id"
+    assert "another organization" in refused.get_json()["errors"][0]["message"]
+    assert (record("ours").status_code, record("any").status_code) == (201, 201)
+    page = web.get(f"/negotiations/{negotiation_id}").get_data(as_text=True)
+    assert "Scenario for ours" in page and "Scenario for theirs" not in page

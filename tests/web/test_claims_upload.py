@@ -171,7 +171,7 @@ def test_a_second_sizing_lists_the_first_as_earlier(web, payer_id, extract):
         pytest.param(
             CLAIM_HEADER,
             [["C1", "A01", "Acme", "2024-01-10", "urgent care", "10.00", ""]],
-            "claims.csv row 2, column setting: 'urgent care' is not a setting",
+            "claims.csv row 2, column setting: not one of the settings",
             id="bad-value",
         ),
     ],
@@ -240,7 +240,7 @@ def test_an_empty_file_is_a_form_error_on_its_field(web, payer_id, extract, uplo
 
 
 def test_a_request_over_the_upload_limit_gets_a_page_naming_the_limit(app, web, payer_id, extract):
-    app.config["MAX_CONTENT_LENGTH"] = 2000
+    app.config["WORKBENCH_UPLOAD_MAX_REQUEST_BYTES"] = 2000
     web.sign_in("lead")
     members, claims = extract
 
@@ -261,7 +261,8 @@ def test_the_upload_limit_follows_the_claims_limit(tmp_path, monkeypatch):
     app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
 
     assert app.config["WORKBENCH_CLAIMS_MAX_BYTES"] == 1_000_000
-    assert app.config["MAX_CONTENT_LENGTH"] == 2 * 1_000_000 + 1024 * 1024
+    assert app.config["WORKBENCH_UPLOAD_MAX_REQUEST_BYTES"] == 2 * 1_000_000 + 1024 * 1024
+    assert app.config["MAX_CONTENT_LENGTH"] == 2 * 1000**2  # every other route
     assert app.config["WORKBENCH_CLAIMS_THREADS"] == 2
     assert app.config["WORKBENCH_UPLOAD_DIR"] == tmp_path / "uploads"
 
@@ -286,17 +287,21 @@ def test_a_viewer_may_not_size_claims(web, payer_id, extract):
     assert "Upload and size" not in page and "Size these files" not in page
 
 
-def test_server_paths_are_for_administrators_only(web, payer_id, extract, tmp_path):
+@pytest.fixture
+def server_dir(app, tmp_path, extract) -> Path:
+    """The configured folder of extracts on the server, holding the hand extract."""
+    folder = tmp_path / "server"
+    (folder / "2024").mkdir(parents=True)
     members, claims = extract
-    (tmp_path / "server").mkdir()
-    members_path = tmp_path / "server" / "members.csv"
-    claims_path = tmp_path / "server" / "claims.csv"
-    members_path.write_bytes(members)
-    claims_path.write_bytes(claims)
-    paths = {
-        "server-members_path": str(members_path),
-        "server-claims_path": str(claims_path),
-    }
+    (folder / "2024" / "members.csv").write_bytes(members)
+    (folder / "2024" / "claims.csv").write_bytes(claims)
+    app.config["WORKBENCH_CLAIMS_SERVER_DIR"] = folder
+    return folder
+
+
+def test_server_paths_are_for_administrators_only(web, payer_id, extract, server_dir):
+    members, claims = extract
+    paths = {"server-members_path": "2024/members.csv", "server-claims_path": "2024/claims.csv"}
     page = f"/organizations/{payer_id}"
 
     web.sign_in("lead")
@@ -312,30 +317,64 @@ def test_server_paths_are_for_administrators_only(web, payer_id, extract, tmp_pa
     assert "Size these files" not in lead_page and "Size these files" in admin_page
     record = finished(web, job_id(by_admin))
     assert record.status == JobStatus.SUCCEEDED, record.error
-    assert members_path.exists() and claims_path.exists()  # a server file is never deleted
+    claims_path = server_dir / "2024" / "claims.csv"
+    assert claims_path.exists()  # a server file is never deleted
     with web.db() as session:
         sizing = session.get(ClaimsSizing, record.result_id)
         assert sizing.baseline_tcoc_pmpm == BASELINE
         assert sizing.provenance["delivery"] == "server path"
         files = {item["role"]: item for item in sizing.provenance["files"]}
-        assert files["claims"]["path"] == str(claims_path)
+        assert files["claims"]["path"] == str(claims_path.resolve())
         assert files["claims"]["sha256"] == hashlib.sha256(claims).hexdigest()
         assert sizing.created_by_id == web.accounts["admin"].id
+    assert str(claims_path.resolve()) in web.get(page).get_data(as_text=True)
+    web.client.post("/logout", data={"csrf_token": web.token()})
+    web.sign_in("viewer")
+    viewer_page = web.get(page).get_data(as_text=True)
+    assert "claims.csv" in viewer_page and str(server_dir) not in viewer_page
 
 
-def test_an_administrator_s_missing_path_is_named(web, payer_id, tmp_path):
+@pytest.mark.parametrize(
+    "given",
+    [
+        "2024/nope.csv",  # missing
+        "/etc/passwd",  # outside, absolute
+        "../outside.csv",  # outside, climbing up
+        "2024/link.csv",  # a link leading outside
+    ],
+)
+def test_a_path_missing_or_outside_the_server_folder_gets_one_answer(
+    web, payer_id, server_dir, given
+):
+    outside = server_dir.parent / "outside.csv"
+    outside.write_text("member_id,payer,month\nA01,Acme,2024-01\n")
+    (server_dir / "2024" / "link.csv").symlink_to(outside)
     web.sign_in("admin")
     page = f"/organizations/{payer_id}"
-    paths = {
-        "server-members_path": str(tmp_path / "nope.csv"),
-        "server-claims_path": "relative.csv",
-    }
+    paths = {"server-members_path": given, "server-claims_path": "2024/claims.csv"}
 
     response = web.post(f"{page}/claims/server-files", paths, page=page)
 
     assert response.status_code == 422
-    text = response.get_data(as_text=True)
-    assert f"{tmp_path / 'nope.csv'}: no such file on the server" in text
+    assert f"{given}: no such file in the server&#39;s claims folder." in response.get_data(
+        as_text=True
+    )
+    assert count(web, Job) == 0
+
+
+def test_without_a_configured_server_folder_no_path_is_read(app, web, payer_id, extract, tmp_path):
+    members, _ = extract
+    (tmp_path / "members.csv").write_bytes(members)
+    app.config["WORKBENCH_CLAIMS_SERVER_DIR"] = None
+    web.sign_in("admin")
+    page = f"/organizations/{payer_id}"
+    path = str(tmp_path / "members.csv")
+    paths = {"server-members_path": path, "server-claims_path": path}
+
+    response = web.post(f"{page}/claims/server-files", paths, page=page)
+
+    assert response.status_code == 422
+    assert "WORKBENCH_CLAIMS_SERVER_DIR" in response.get_data(as_text=True)
     assert count(web, Job) == 0
 
 
@@ -480,3 +519,129 @@ def test_uploads_abandoned_for_a_day_are_swept_at_the_next_upload(
 
     assert not stale.exists()
     assert (recent / "claims.csv").exists()
+
+
+HEALTH_DATA = "John Q Patient SSN 123-45-6789"
+
+
+def test_a_bad_cell_is_named_never_echoed_on_the_page_in_the_job_or_in_the_log(
+    web, payer_id, extract, tmp_path, caplog
+):
+    caplog.set_level("DEBUG")
+    web.sign_in("lead")
+    members, _ = extract
+    bad = ["C1", "A01", "Acme", HEALTH_DATA, HEALTH_DATA, HEALTH_DATA, ""]
+    claims = write_csv(tmp_path / "claims.csv", CLAIM_HEADER, [bad, bad]).read_bytes()
+
+    job = job_id(upload(web, payer_id, members, claims))
+    record = finished(web, job)
+    page = web.get(f"/jobs/{job}").get_data(as_text=True)
+
+    assert record.status == JobStatus.FAILED
+    assert record.error.splitlines() == [
+        f"claims.csv row {row}, column {column}: {problem}"
+        for row in (2, 3)
+        for column, problem in (
+            ("service_date", "not a date in YYYY-MM-DD form (2024-01-31)"),
+            (
+                "setting",
+                "not one of the settings inpatient, ed, outpatient, professional, "
+                "pharmacy or other",
+            ),
+            ("allowed_amount", "not an amount (a decimal number such as 1234.56 or -80.00)"),
+        )
+    ]
+    assert page.count("<li>claims.csv row ") == 6
+    assert f'href="/organizations/{payer_id}#claims-upload"' in page
+    assert f"Job {job} failed" in caplog.text  # the log was captured, traceback and all
+    for shown in (record.error, page, caplog.text):
+        assert "123-45-6789" not in shown and "Patient" not in shown
+
+
+def test_the_upload_form_describes_the_files_format(web, payer_id):
+    web.sign_in("lead")
+
+    page = web.get(f"/organizations/{payer_id}").get_data(as_text=True)
+
+    assert 'id="claims-upload"' in page
+    for setting in ("inpatient", "ed", "outpatient", "professional", "pharmacy", "other"):
+        assert f"<code>{setting}</code>" in page
+    assert "a month enrolled, <code>YYYY-MM</code>" in page
+    assert "ICD-10 codes separated by <code>;</code>" in page
+
+
+def test_the_sized_payer_is_not_listed_among_the_other_payers(web, tmp_path):
+    with web.db() as session:
+        payer = Organization(name="ACME, Inc.", kind=OrganizationKind.PAYER)
+        session.add(payer)
+        session.commit()
+        organization_id = payer.id
+    rows = [*member_rows(BH_MEMBERS + OTHER_MEMBERS), *member_rows(["Z01"], payer="Blue Valley")]
+    members = write_csv(tmp_path / "members.csv", MEMBER_HEADER, rows).read_bytes()
+    claims = write_csv(tmp_path / "claims.csv", CLAIM_HEADER, hand_claim_rows()).read_bytes()
+    web.sign_in("lead")
+
+    record = finished(web, job_id(upload(web, organization_id, members, claims)))
+    page = web.get(f"/organizations/{organization_id}").get_data(as_text=True)
+
+    assert record.status == JobStatus.SUCCEEDED, record.error
+    assert "(other payers in the extract: Blue Valley)" in page
+
+
+def test_the_two_multipliers_say_which_one_a_scenario_uses(web, payer_id, extract):
+    web.sign_in("lead")
+    members, claims = extract
+    finished(web, job_id(upload(web, payer_id, members, claims)))
+
+    page = web.get(f"/organizations/{payer_id}").get_data(as_text=True)
+
+    uses = page.index("the multiplier a scenario made from these claims uses")
+    other = page.index("shown for comparison, not used by scenarios")
+    assert page.index("cohort cost multiplier (μ), with BH vs everyone") < uses
+    assert page.index("cost multiplier, with vs without behavioral health") < other
+
+
+@pytest.mark.parametrize(
+    ("in_extract", "same"),
+    [
+        ("BLUE VALLEY HEALTH PLAN, INC.", True),
+        ("Blue  Valley Health-Plan", True),
+        ("Blue Valley Health Plan of Ohio", False),
+    ],
+)
+def test_a_payer_name_is_matched_loosely(in_extract, same):
+    from workbench.services.claims_sizings import other_payers
+
+    found = other_payers([in_extract], "Blue Valley Health Plan", None)
+
+    assert found == (() if same else (in_extract,))
+
+
+def test_a_scenario_cannot_keep_another_payer_s_claims_sizing(web, payer_id, extract, tmp_path):
+    web.sign_in("lead")
+    response = import_file(web, WORKED.read_bytes(), "worked-example.yaml")
+    scenario_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    with web.db() as session:
+        other = Organization(name="Blue Valley Health Plan", kind=OrganizationKind.PAYER)
+        session.add(other)
+        session.commit()
+        other_id = other.id
+    theirs = add_sizing(web, other_id, extract, tmp_path)
+    page = f"/scenarios/{scenario_id}"
+    fields = form_fields(web.get(page).get_data(as_text=True))
+    before = {"name": fields["name"]}
+
+    forged = web.post(
+        page,
+        {**fields, "organization": str(payer_id), "claims_sizing": str(theirs), "name": "Forged"},
+        page=page,
+    )
+
+    assert forged.status_code == 409
+    assert "the claims figures filled in are Blue Valley Health Plan" in forged.get_data(
+        as_text=True
+    )
+    with web.db() as session:
+        record = session.get(Scenario, scenario_id)
+        assert record.claims_sizing_id is None
+        assert record.name == before["name"] and record.organization_id is None

@@ -101,10 +101,10 @@ def test_a_stale_sign_in_is_confirmed_in_the_decision_form_keeping_the_comment(w
     assert wrong.status_code == 401
     html = wrong.get_data(as_text=True)
     assert "Fine for January.</textarea>" in html
-    assert "That is not your password" in html
+    assert "This is not your current password. Type it again; your comment is kept." in html
     with web.db() as session:
         assert session.get(DocumentArtifact, document_id).status == DocumentStatus.IN_REVIEW
-    assert len(events(web, "user.login_failed")) == 1
+    assert len(events(web, "user.reauth_failed")) == 1
 
     right = web.post(
         f"{page}/approve", {"comment": "Fine for January.", "password": PASSWORD}, page=page

@@ -99,3 +99,9 @@ def test_an_unknown_page_is_a_clean_404(web):
     assert response.status_code == 404
     assert "Not found" in response.get_data(as_text=True)
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_the_favicon_is_served_to_anyone(client):
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200
+        assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO file

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 # `library` is a fixture: imported, pytest finds it here; every test below uses it.
-from tests.web.conftest import add_payer, counts, events, wait_for_result
+from tests.web.conftest import PAYER, add_payer, counts, events, wait_for_result
 from workbench.extensions import db
-from workbench.models import Meeting, Negotiation, Offer, StakeholderProfile
+from workbench.models import Contact, Meeting, Negotiation, Offer, StakeholderProfile, User
 from workbench.models.enums import NegotiationStage, OfferResponse, OfferSide, PaymentModel
 from workbench.services.negotiations import OfferError, record_offer
 
@@ -149,14 +149,23 @@ def test_the_second_of_two_stage_edits_gets_a_conflict_and_keeps_its_input(web):
     assert len(events(web, "negotiation.updated")) == 1
 
 
-def test_a_meeting_is_recorded_with_its_attendees_in_date_order(web):
+def test_a_meeting_is_recorded_with_contacts_and_our_team_in_date_order(web):
     web.sign_in("lead")
     negotiation_id = open_negotiation(web)
     url = f"/negotiations/{negotiation_id}"
     with web.db() as session:
-        profiles = dict(
-            session.execute(select(StakeholderProfile.key, StakeholderProfile.id)).all()
+        negotiation = session.get(Negotiation, negotiation_id)
+        payer_id = negotiation.organization_id
+        medicaid = session.scalar(
+            select(StakeholderProfile.id).where(StakeholderProfile.key == "medicaid_mco")
         )
+    web.post(f"/organizations/{payer_id}/edit", {**PAYER, "version": "1", "profile_id": medicaid})
+    web.post(f"/organizations/{payer_id}/contacts", {"name": "Dana Reyes", "title": "VP"})
+    with web.db() as session:
+        dana = session.scalar(select(Contact.id).where(Contact.name == "Dana Reyes"))
+    form = web.get(url).get_data(as_text=True)
+    assert "Dana Reyes, VP (Medicaid managed care organization)" in form
+    assert "Test lead (our team)" in form
 
     for held_at, title in (
         ("2026-12-02T14:00", "Pricing session"),
@@ -167,7 +176,7 @@ def test_a_meeting_is_recorded_with_its_attendees_in_date_order(web):
             meeting_fields(
                 held_at=held_at,
                 title=title,
-                attendees=[str(profiles["medicaid_mco"]), str(profiles["primary_care_group"])],
+                attendees=[f"contact:{dana}", f"user:{web.accounts['lead'].id}"],
                 notes="They asked for HEDIS reporting.",
             ),
             page=url,
@@ -176,11 +185,76 @@ def test_a_meeting_is_recorded_with_its_attendees_in_date_order(web):
 
     page = web.get(url).get_data(as_text=True)
     assert page.index("Intro call") < page.index("Pricing session")
-    assert "Medicaid managed care organization, Primary-care medical group" in page
+    assert "Attendees: Dana Reyes (Medicaid managed care organization), Test lead" in page
     with web.db() as session:
         meeting = session.scalar(select(Meeting).where(Meeting.title == "Intro call"))
-        assert {p.key for p in meeting.attendees} == {"medicaid_mco", "primary_care_group"}
+        assert [(a.name, a.contact_id) for a in meeting.attendees] == [
+            ("Dana Reyes", dana),
+            ("Test lead", None),
+        ]
+        assert meeting.attendees[0].profile_id == medicaid
     assert len(events(web, "meeting.recorded")) == 2
+
+
+def test_a_meeting_with_someone_not_listed_is_refused(web):
+    web.sign_in("lead")
+    negotiation_id = open_negotiation(web)
+    url = f"/negotiations/{negotiation_id}"
+    stranger = open_negotiation_contact(web, name="Someone at another plan")
+    before = counts(web, LOG)
+
+    response = web.post(
+        f"{url}/meetings",
+        meeting_fields(held_at="2026-11-03T10:00", title="Intro", attendees=[stranger]),
+        page=url,
+    )
+
+    assert response.status_code == 422
+    assert "is not a valid choice" in response.get_data(as_text=True)
+    assert counts(web, LOG) == before
+
+
+def open_negotiation_contact(web, name: str) -> str:
+    """A contact of another payer, as the attendee key a forged form would send."""
+    other = add_payer(web, name="Another Health Plan")
+    web.post(f"/organizations/{other}/contacts", {"name": name})
+    with web.db() as session:
+        return f"contact:{session.scalar(select(Contact.id).where(Contact.name == name))}"
+
+
+def test_times_are_typed_and_shown_in_the_persons_time_zone_and_stored_in_utc(web):
+    web.sign_in("lead")
+    saved = web.post("/account/time-zone", {"zone-time_zone": "America/Chicago"}, page="/account")
+    assert saved.status_code == 302
+
+    negotiation_id = open_negotiation(web, next_meeting_at="2027-01-12T10:00")
+
+    with web.db() as session:
+        stored = session.get(Negotiation, negotiation_id).next_meeting_at
+    assert stored.isoformat() == "2027-01-12T16:00:00+00:00"
+    page = web.get(f"/negotiations/{negotiation_id}").get_data(as_text=True)
+    assert "Jan 12, 2027 10:00 CST" in page
+    assert 'value="2027-01-12T10:00"' in page  # the form shows it as it was typed
+    assert "Next meeting (your time, America/Chicago)" in page
+
+
+def test_an_unknown_time_zone_is_refused(web):
+    web.sign_in("lead")
+
+    refused = web.post("/account/time-zone", {"zone-time_zone": "Mars/Olympus"}, page="/account")
+
+    assert refused.status_code == 422
+    with web.db() as session:
+        assert session.get(User, web.accounts["lead"].id).time_zone is None
+
+
+def test_a_next_meeting_in_the_past_is_saved_with_a_warning(web):
+    web.sign_in("lead")
+
+    negotiation_id = open_negotiation(web, next_meeting_at="2020-01-12T10:00")
+
+    page = web.get(f"/negotiations/{negotiation_id}").get_data(as_text=True)
+    assert "is in the past: check the date." in page
 
 
 def test_a_meeting_without_a_date_keeps_what_was_typed(web):

@@ -64,9 +64,7 @@ def test_the_list_counts_covered_and_unknown_codes(web, library):
     web.sign_in("lead")
     organization_id = add_payer(web)
     code = code_id(web, "99492")
-    web.post(
-        f"/organizations/{organization_id}/coverage/{code}", row_fields(code, status="covered")
-    )
+    web.post(f"/organizations/{organization_id}/coverage", row_fields(code, status="covered"))
 
     listing = web.get("/organizations/").get_data(as_text=True)
 
@@ -194,7 +192,7 @@ def test_a_coverage_row_saves_the_coverage_and_the_rate(web, library):
     code = code_id(web, "99492")
 
     response = web.post(
-        f"/organizations/{organization_id}/coverage/{code}",
+        f"/organizations/{organization_id}/coverage",
         row_fields(
             code,
             status="covered",
@@ -203,14 +201,11 @@ def test_a_coverage_row_saves_the_coverage_and_the_rate(web, library):
             documentation_required="PHQ-9 at intake and monthly",
             same_day_restrictions="Not with 99484",
         ),
-        headers={"HX-Request": "true"},
     )
 
-    row = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert row.lstrip().startswith("<tr")  # htmx swaps the row with its saved version
-    assert 'value="1150.50"' in row and "Saved" in row
-    assert response.headers["HX-Trigger"] == "coverage-saved"
+    assert response.status_code == 302
+    page = web.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Saved 99492." in page and 'value="1150.50"' in page
     with web.db() as session:
         coverage = session.scalar(select(CodeCoverage).where(CodeCoverage.code_id == code))
         assert coverage.status == CoverageStatus.COVERED
@@ -231,7 +226,7 @@ def test_a_blank_rate_means_no_rate(web, library):
     web.sign_in("lead")
     organization_id = add_payer(web)
     code = code_id(web, "99493")
-    url = f"/organizations/{organization_id}/coverage/{code}"
+    url = f"/organizations/{organization_id}/coverage"
     web.post(url, row_fields(code, rate="60", effective_from="2027-01-01"))
 
     web.post(url, row_fields(code, version="1", rate="", effective_from="2027-01-01"))
@@ -260,7 +255,7 @@ def test_a_bad_rate_is_refused_and_the_row_keeps_what_was_typed(web, library, ra
     code = code_id(web, "99494")
 
     response = web.post(
-        f"/organizations/{organization_id}/coverage/{code}",
+        f"/organizations/{organization_id}/coverage",
         row_fields(code, status="covered", rate=rate, documentation_required="Time log"),
     )
 
@@ -286,9 +281,7 @@ def test_a_rate_needs_the_date_it_starts(web, library):
     organization_id = add_payer(web)
     code = code_id(web, "99492")
 
-    response = web.post(
-        f"/organizations/{organization_id}/coverage/{code}", row_fields(code, rate="150")
-    )
+    response = web.post(f"/organizations/{organization_id}/coverage", row_fields(code, rate="150"))
 
     assert response.status_code == 422
     assert "Effective from: enter the date this rate starts." in response.get_data(as_text=True)
@@ -298,14 +291,15 @@ def test_a_stale_coverage_row_gets_a_conflict(web, library):
     web.sign_in("lead")
     organization_id = add_payer(web)
     code = code_id(web, "99492")
-    url = f"/organizations/{organization_id}/coverage/{code}"
+    url = f"/organizations/{organization_id}/coverage"
     web.post(url, row_fields(code, status="covered"))
 
     stale = web.post(url, row_fields(code, status="not_covered", same_day_restrictions="Mine"))
 
     row = stale.get_data(as_text=True)
     assert stale.status_code == 409
-    assert "Someone else saved 99492" in row and 'value="Mine"' in row
+    assert "Someone else saved this row of the fee schedule (99492)" in row
+    assert 'value="Mine"' in row
     with web.db() as session:
         coverage = session.scalar(select(CodeCoverage).where(CodeCoverage.code_id == code))
         assert coverage.status == CoverageStatus.COVERED
@@ -322,7 +316,7 @@ def test_saving_an_unchanged_published_rate_keeps_its_source(web, library):
     assert 'value="149.30"' in page  # the newest entry of the loaded fee schedule
 
     web.post(
-        f"/organizations/{medicare}/coverage/{code}",
+        f"/organizations/{medicare}/coverage",
         row_fields(code, status="covered", rate="149.30", effective_from="2026-01-01"),
     )
 
@@ -340,11 +334,10 @@ def test_codes_to_turn_on_list_what_the_payer_does_not_pay_cocm_first(web, libra
     organization_id = add_payer(web)
     url = f"/organizations/{organization_id}"
     for code, status in (("99492", "covered"), ("90834", "not_covered"), ("99493", "not_covered")):
-        web.post(
-            f"{url}/coverage/{code_id(web, code)}", row_fields(code_id(web, code), status=status)
-        )
+        web.post(f"{url}/coverage", row_fields(code_id(web, code), status=status))
 
-    listing = web.get(f"{url}/codes-to-turn-on").get_data(as_text=True)
+    page = web.get(url).get_data(as_text=True)
+    listing = page[page.index("Codes to turn on") : page.index('id="coverage-heading"')]
 
     assert '<th scope="row">99492</th>' not in listing  # covered: nothing to ask
     assert (
@@ -355,7 +348,6 @@ def test_codes_to_turn_on_list_what_the_payer_does_not_pay_cocm_first(web, libra
     assert "Ask whether they pay G2214" in listing
     order = [listing.index(f'<th scope="row">{code}</th>') for code in ("99493", "G2214", "90834")]
     assert order == sorted(order)
-    assert "Codes to turn on" in web.get(url).get_data(as_text=True)
 
 
 def test_deleting_an_unused_organization_removes_it(web, library):
@@ -404,7 +396,7 @@ def test_a_viewer_sees_no_edit_controls(web, library):
     page = web.get(f"/organizations/{organization_id}").get_data(as_text=True)
 
     assert "Edit details" not in page and "Add a contact" not in page
-    assert "hx-post" not in page
+    assert "Save the fee schedule" not in page
     assert "Codes to turn on" in page
 
 
@@ -421,7 +413,7 @@ def state_changing_requests(web) -> list[tuple[str, dict]]:
         (f"{url}/edit", {**PAYER, "version": "1", "notes": "changed"}),
         (f"{url}/contacts", {"name": "Sam"}),
         (f"{url}/contacts/{contact_id}/delete", {}),
-        (f"{url}/coverage/{code}", row_fields(code, status="covered")),
+        (f"{url}/coverage", row_fields(code, status="covered")),
         (f"{url}/delete", {}),
     ]
 
@@ -440,3 +432,114 @@ def test_only_a_lead_may_change_organizations(web, library, role):
     with web.db() as session:
         payer = session.scalar(select(Organization).where(Organization.name == PAYER["name"]))
         assert payer.notes == PAYER["notes"] and payer.deleted_at is None
+
+
+def test_one_save_keeps_every_row_edited(web, library):
+    web.sign_in("lead")
+    organization_id = add_payer(web)
+    first, second, untouched = (code_id(web, code) for code in ("99492", "99493", "99494"))
+
+    response = web.post(
+        f"/organizations/{organization_id}/coverage",
+        {
+            **row_fields(first, status="covered", rate="150.00", effective_from="2027-01-01"),
+            **row_fields(second, status="covered", rate="80.25", effective_from="2027-01-01"),
+            **row_fields(untouched),
+        },
+    )
+
+    assert response.status_code == 302
+    with web.db() as session:
+        rates = dict(
+            session.execute(
+                select(FeeScheduleEntry.code_id, FeeScheduleEntry.rate).where(
+                    FeeScheduleEntry.organization_id == organization_id
+                )
+            ).all()
+        )
+        coverage = session.scalars(select(CodeCoverage.code_id)).all()
+    assert rates == {first: Decimal("150.00"), second: Decimal("80.25")}
+    assert sorted(coverage) == sorted([first, second])  # the untouched row wrote nothing
+    assert len(events(web, "coverage.updated")) == 2
+
+
+def test_a_bad_row_saves_no_row_and_each_keeps_what_was_typed(web, library):
+    web.sign_in("lead")
+    organization_id = add_payer(web)
+    good, bad = code_id(web, "99492"), code_id(web, "99493")
+    before = counts(web)
+
+    response = web.post(
+        f"/organizations/{organization_id}/coverage",
+        {
+            **row_fields(good, status="covered", rate="150", effective_from="2027-01-01"),
+            **row_fields(bad, status="covered", rate="80"),
+        },
+    )
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Effective from: enter the date this rate starts." in page
+    assert 'value="150"' in page and 'value="80"' in page
+    assert counts(web) == before
+
+
+def test_a_covered_code_without_a_rate_is_flagged(web, library):
+    web.sign_in("lead")
+    organization_id = add_payer(web)
+    code = code_id(web, "99492")
+
+    web.post(f"/organizations/{organization_id}/coverage", row_fields(code, status="covered"))
+
+    page = web.get(f"/organizations/{organization_id}").get_data(as_text=True)
+    assert page.count("Covered, but no rate: enter what they pay.") == 1
+    web.sign_in("viewer")
+    assert "Covered, but no rate." in web.get(f"/organizations/{organization_id}").get_data(
+        as_text=True
+    )
+
+
+def test_a_contact_is_edited_and_a_bad_edit_keeps_what_was_typed(web, library):
+    web.sign_in("lead")
+    organization_id = add_payer(web)
+    web.post(f"/organizations/{organization_id}/contacts", {"name": "Dana Reyes"})
+    with web.db() as session:
+        contact_id = session.scalar(select(Contact.id))
+    url = f"/organizations/{organization_id}/contacts/{contact_id}/edit"
+    assert 'value="Dana Reyes"' in web.get(url).get_data(as_text=True)
+
+    refused = web.post(url, {"name": "Dana Reyes", "email": "dana at glhp"}, page=url)
+    saved = web.post(url, {"name": "Dana Reyes-Ortiz", "title": "VP contracting"}, page=url)
+
+    assert refused.status_code == 422
+    assert 'value="dana at glhp"' in refused.get_data(as_text=True)
+    assert saved.status_code == 302
+    with web.db() as session:
+        contact = session.get(Contact, contact_id)
+        assert (contact.name, contact.title, contact.email) == (
+            "Dana Reyes-Ortiz",
+            "VP contracting",
+            None,
+        )
+    assert len(events(web, "contact.updated")) == 1
+
+
+def test_a_payer_needs_its_payer_type_and_the_type_suggests_a_profile(web, library):
+    web.sign_in("lead")
+
+    refused = web.post("/organizations/new", {**PAYER, "payer_type": ""}, page="/organizations/new")
+    employer = web.post(
+        "/organizations/new",
+        {**PAYER, "name": "Acme Corp", "kind": "employer", "payer_type": ""},
+        page="/organizations/new",
+    )
+
+    assert refused.status_code == 422
+    assert "Choose the payer type" in refused.get_data(as_text=True)
+    assert employer.status_code == 302
+    form = web.get("/organizations/new").get_data(as_text=True)
+    with web.db() as session:
+        medicaid = session.scalar(
+            select(StakeholderProfile.id).where(StakeholderProfile.key == "medicaid_mco")
+        )
+    assert f"&#34;medicaid_mco&#34;: {medicaid}" in form  # data-suggests-profile, for app.js

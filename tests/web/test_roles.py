@@ -12,7 +12,7 @@ from workbench.models import ModelBase
 from workbench.models.enums import ADMINISTER, PERMISSIONS, Role
 
 # Endpoints any signed-in person may post to: their own session and account.
-OWN_ACCOUNT = {"auth.login", "auth.logout", "auth.account", "auth.new_api_token"}
+OWN_ACCOUNT = {"auth.login", "auth.logout", "auth.account", "auth.new_api_token", "auth.time_zone"}
 
 
 def state_changing_endpoints(app) -> list[tuple[str, str, str]]:

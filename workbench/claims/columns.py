@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 SETTINGS = ("inpatient", "ed", "outpatient", "professional", "pharmacy", "other")
+DX_SEPARATOR = ";"
 SETTING_TYPE = "claim_setting"
 # Four decimal places keep sub-cent amounts exact; sums come back as DECIMAL(38, 4).
 AMOUNT_TYPE = "DECIMAL(18, 4)"
@@ -26,6 +27,8 @@ class Column:
     name: str
     kind: Kind
     required: bool = True
+    # What it holds, as the upload page and docs/claims-format.md say it (`code` in backticks).
+    description: str = ""
 
     @property
     def csv_type(self) -> str:
@@ -55,39 +58,72 @@ class Column:
             return f"{cast}({text} AS {SETTING_TYPE})"
         return text
 
-    def problem(self, value: str | None) -> str:
-        """Say what is wrong with a value this column could not read."""
-        if value is None:
+    def problem(self, missing: bool) -> str:
+        """Say what is wrong with a value this column could not read, without the value."""
+        if missing:
             return "no value (the column is required)"
-        shown = repr(value if len(value) <= 40 else value[:40] + "...")
-        return f"{shown} is not {_EXPECTED[self.kind]}"
+        return f"not {_EXPECTED[self.kind]}"
 
 
 # The month stays text: DuckDB's reader would take a whole date, not YYYY-MM.
 _CSV_TYPES = {Kind.DATE: "DATE", Kind.SETTING: SETTING_TYPE, Kind.AMOUNT: AMOUNT_TYPE}
 _EXPECTED = {
-    Kind.MONTH: "a month (YYYY-MM)",
-    Kind.DATE: "a date (YYYY-MM-DD)",
-    Kind.SETTING: f"a setting ({', '.join(SETTINGS[:-1])} or {SETTINGS[-1]})",
+    Kind.MONTH: "a month in YYYY-MM form (2024-01)",
+    Kind.DATE: "a date in YYYY-MM-DD form (2024-01-31)",
+    Kind.SETTING: f"one of the settings {', '.join(SETTINGS[:-1])} or {SETTINGS[-1]}",
     Kind.AMOUNT: "an amount (a decimal number such as 1234.56 or -80.00)",
     Kind.TEXT: "text",
     Kind.CODES: "a list of codes",
 }
 
 MEMBER_COLUMNS = (
-    Column("member_id", Kind.TEXT),
-    Column("payer", Kind.TEXT),
-    Column("month", Kind.MONTH),
+    Column(
+        "member_id",
+        Kind.TEXT,
+        description="the payer's member identifier (any text; it never leaves the sizing)",
+    ),
+    Column("payer", Kind.TEXT, description="the payer's or plan's name, as in the claims file"),
+    Column(
+        "month",
+        Kind.MONTH,
+        description="a month enrolled, `YYYY-MM` "
+        "(a Parquet date or timestamp is read as its month)",
+    ),
 )
 CLAIM_COLUMNS = (
-    Column("claim_id", Kind.TEXT, required=False),
-    Column("member_id", Kind.TEXT),
-    Column("payer", Kind.TEXT),
-    Column("service_date", Kind.DATE),
-    Column("setting", Kind.SETTING),
-    Column("allowed_amount", Kind.AMOUNT),
-    Column("dx_codes", Kind.CODES, required=False),
+    Column("claim_id", Kind.TEXT, required=False, description="the claim's identifier"),
+    Column("member_id", Kind.TEXT, description="the member, as in the eligibility file"),
+    Column("payer", Kind.TEXT, description="the payer, as in the eligibility file"),
+    Column("service_date", Kind.DATE, description="`YYYY-MM-DD`"),
+    Column(
+        "setting",
+        Kind.SETTING,
+        description="one of " + ", ".join(f"`{setting}`" for setting in SETTINGS),
+    ),
+    Column(
+        "allowed_amount",
+        Kind.AMOUNT,
+        description="the allowed amount, a decimal number (`1234.56`; a reversal is negative, "
+        "`-80.00`)",
+    ),
+    Column(
+        "dx_codes",
+        Kind.CODES,
+        required=False,
+        description=f"ICD-10 codes separated by `{DX_SEPARATOR}` (`F32.9{DX_SEPARATOR}E11.9`); "
+        "with or without the dot",
+    ),
 )
+
+
+def markdown_table(columns: tuple[Column, ...]) -> str:
+    """The columns as the table docs/claims-format.md shows (a test keeps the two the same)."""
+    lines = ["| column | required | what it holds |", "|---|---|---|"]
+    lines += [
+        f"| `{column.name}` | {'yes' if column.required else 'no'} | {column.description} |"
+        for column in columns
+    ]
+    return "\n".join(lines)
 
 
 def _is_temporal(source_type: str) -> bool:

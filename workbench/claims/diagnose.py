@@ -1,7 +1,8 @@
-"""Find the first bad row of a file the fast scan refused, to name its row, column and value.
+"""Find the bad rows of a file the fast scan refused, to name each row and column.
 
-Runs only after a failure, so it may take a second, slower pass: one thread, every column read as
-text with row numbers, each rule applied leniently (TRY_CAST) so every problem is seen at once.
+Runs only after a failure, so it may take a second, slower pass: every column read as text with
+row numbers, each rule applied leniently (TRY_CAST) so every problem is seen at once; the first
+MAX_REPORTED are named. The values themselves are never read back: they may be health data.
 """
 
 import re
@@ -9,40 +10,40 @@ import re
 import duckdb
 
 from workbench.claims.columns import Column, Kind, quoted_name
-from workbench.claims.errors import ClaimsInputError
+from workbench.claims.errors import MAX_REPORTED, ClaimsInputError, Located
 from workbench.claims.files import FileFormat, InputFile
 
 _CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
 _FIELD_COUNT = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
 
 
-def first_problem(
+def bad_rows(
     con: duckdb.DuckDBPyConnection, source: InputFile, columns: tuple[Column, ...]
 ) -> ClaimsInputError | None:
-    """Return the error for the first bad value of `source`, or None if none is found."""
+    """Return the error naming the first MAX_REPORTED bad values of `source` (row and column,
+    in file order), or None if none is found."""
     checks = [(column, _bad_value(column, source)) for column in columns if _checked(column)]
-    selects = ", ".join(
-        f"min(row_no) FILTER (WHERE {bad}), "
-        f"arg_min(CAST({quoted_name(column.name)} AS VARCHAR), row_no) "
-        f"FILTER (WHERE {bad})"
-        for column, bad in checks
+    flags = ", ".join(f"{bad}, {quoted_name(column.name)} IS NULL" for column, bad in checks)
+    any_bad = " OR ".join(bad for _, bad in checks)
+    # One more row than can be listed, to know whether there are more.
+    query = (
+        f"SELECT row_no, {flags} FROM {source.scan(row_numbers=True)} "  # nosec B608 # quoted names and our own predicates
+        f"WHERE {any_bad} ORDER BY row_no LIMIT {MAX_REPORTED + 1}"
     )
-    # One thread: rows are numbered in file order and the first bad one is found deterministically.
     con.execute("SET threads = 1")
     try:
-        # An aggregate query: exactly one row.
-        [found] = con.execute(f"SELECT {selects} FROM {source.scan(row_numbers=True)}").fetchall()
+        rows = con.execute(query).fetchall()
     except (duckdb.InvalidInputException, duckdb.IOException) as error:
         return unreadable_error(source, error)
-    problems = [
-        (found[2 * index], column, found[2 * index + 1])
+    found = [
+        Located(source.name, column.problem(missing=row[2 + 2 * index]), row[0], column.name)
+        for row in rows
         for index, (column, _) in enumerate(checks)
-        if found[2 * index] is not None
+        if row[1 + 2 * index]
     ]
-    if not problems:
+    if not found:
         return None
-    row, column, value = min(problems, key=lambda problem: problem[0])
-    return ClaimsInputError(source.path, column.problem(value), row=row, column=column.name)
+    return ClaimsInputError.several(found[:MAX_REPORTED], more=len(found) > MAX_REPORTED)
 
 
 def unreadable_error(source: InputFile, error: duckdb.Error) -> ClaimsInputError:

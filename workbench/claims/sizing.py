@@ -16,7 +16,7 @@ from workbench.claims.columns import (
     quoted_text,
     setting_type_sql,
 )
-from workbench.claims.diagnose import first_problem
+from workbench.claims.diagnose import bad_rows
 from workbench.claims.errors import ClaimsInputError, ClaimsSizingError
 from workbench.claims.figures import population
 from workbench.claims.files import FileFormat, InputFile, open_input
@@ -71,7 +71,8 @@ def size_claims(
     progress: ProgressCallback | None = None,
 ) -> SizingResult:
     """Size the extract, or raise ClaimsInputError naming the file, row and column at fault."""
-    members = open_input(Path(members_path), MEMBER_COLUMNS)
+    # One limit for both files: a members file is no smaller a risk to the disk.
+    members = open_input(Path(members_path), MEMBER_COLUMNS, options.max_claims_bytes)
     claims = open_input(Path(claims_path), CLAIM_COLUMNS, options.max_claims_bytes)
     rates = [SavingsRate(*rate) for rate in savings_rates]
     with _connection(options) as con, _time_limit(con, options.max_seconds):
@@ -124,7 +125,8 @@ def _check_rows(con: duckdb.DuckDBPyConnection, source: InputFile, max_rows: int
     if max_rows is None or source.format is not FileFormat.PARQUET:
         return
     metadata = f"parquet_file_metadata({quoted_text(str(source.path))})"
-    (rows,) = con.execute(f"SELECT sum(num_rows) FROM {metadata}").fetchone() or (0,)
+    sql = f"SELECT sum(num_rows) FROM {metadata}"  # nosec B608 # the path is a quoted literal
+    (rows,) = con.execute(sql).fetchone() or (0,)
     if rows and rows > max_rows:
         raise ClaimsInputError(
             source.path,
@@ -196,8 +198,9 @@ def _scan(
     """Run a statement reading `source`; a bad value becomes an error naming its row."""
     try:
         runner.run(sql, stage)
-    except (duckdb.ConversionException, duckdb.InvalidInputException) as error:
-        raise _located(runner, source, columns, error) from error
+    except (duckdb.ConversionException, duckdb.InvalidInputException):
+        # Not chained: DuckDB's message quotes the value, which must not reach a log.
+        raise _located(runner, source, columns) from None
     except duckdb.BinderException as error:
         # A column stored in a type no rule reads (a Parquet list or struct, say).
         raise ClaimsInputError(
@@ -210,17 +213,16 @@ def _check_complete(
 ) -> None:
     """Raise for the first empty required value, if the scan counted any."""
     if incomplete:
-        raise _located(runner, source, columns, None)
+        raise _located(runner, source, columns)
 
 
-def _located(
-    runner: Runner, source: InputFile, columns: tuple[Column, ...], error: duckdb.Error | None
-) -> ClaimsInputError:
-    """Find the first bad row; fall back on DuckDB's own words if the second pass finds none."""
-    found = first_problem(runner.con, source, columns)
+def _located(runner: Runner, source: InputFile, columns: tuple[Column, ...]) -> ClaimsInputError:
+    """Find the bad rows; if the second pass finds none, say only that the file cannot be read
+    (DuckDB's own words may quote a value)."""
+    found = bad_rows(runner.con, source, columns)
     if found is not None:
         return found
-    return ClaimsInputError(source.path, _first_line(error) if error else "cannot be read")
+    return ClaimsInputError(source.path, "cannot be read")
 
 
 def _result(

@@ -1,48 +1,59 @@
-"""Charts as SVG from matplotlib: the same chart serves the page and the PDF.
+"""Charts as Vega-Lite specifications: one specification serves the page and the PDF.
 
-Functions take plain numbers and labels (figures already computed by the engine) and return SVG
-text. Output is deterministic (fixed hash salt, no date) so the same inputs give the same bytes.
+Functions take plain numbers and labels (figures already computed by the engine) and return a
+`Chart`: the page draws its `spec` in the browser (static/js/charts.js, vega-embed), documents
+print its `svg`, the same specification rendered by vl-convert with the Vega-Lite version the
+page's vendored library has, so page and PDF cannot drift. Output is deterministic: the same
+inputs give the same specification and the same SVG bytes.
 """
 
 import base64
-import io
 import textwrap
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 from markupsafe import Markup
 
-if TYPE_CHECKING:  # matplotlib is imported by the first chart drawn, not by every process
-    from matplotlib.ticker import FuncFormatter
-
+# The Vega-Lite version vl-convert renders with; the Makefile's `vendor` target vendors the
+# same minor version for the page (VEGA_LITE_VERSION there).
+VEGA_LITE_VERSION = "6.4"
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 PALETTE = ("#1f5f8b", "#d98c2b", "#5b8c5a", "#8c3b3b", "#6b5b95")
-STYLE = {
-    # Noto CJK (Debian fonts-noto-cjk) covers the glyphs DejaVu lacks: a payer named in Chinese.
-    "font.family": ["DejaVu Sans", "Noto Sans CJK SC"],
-    "font.size": 9,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.titleweight": "bold",
-    "axes.titlesize": 10,
-    "svg.fonttype": "none",
-    # Names and labels are text, never TeX: "$5 PPO $10" must print as written, not crash.
-    "text.parse_math": False,
-    "svg.hashsalt": "workbench",
+WIDTH = 560
+# Noto CJK (Debian fonts-noto-cjk) covers the glyphs DejaVu lacks: a payer named in Chinese.
+FONT = "DejaVu Sans, Noto Sans CJK SC, sans-serif"
+CONFIG: dict[str, Any] = {
+    "font": FONT,
+    "view": {"stroke": None},
+    "axis": {"labelFontSize": 10, "titleFontSize": 10, "titleFontWeight": "normal"},
+    "legend": {"orient": "bottom", "labelFontSize": 10, "title": None, "labelLimit": 320},
+    "title": {"anchor": "start", "fontSize": 12, "fontWeight": "bold", "offset": 10},
 }
+# d3-format patterns for axes: whole dollars, or cents when every value is under $100 (PMPM).
+DOLLARS = "$,.0f"
+CENTS = "$,.2f"
 
 
 @dataclass(frozen=True)
 class Chart:
-    """An SVG chart: `svg` inlines in a web page; printed in a template it becomes an <img>.
+    """A chart: `spec` for the page to draw, `svg` to print; printed in a template, an <img>.
 
-    WeasyPrint applies the page's CSS cascade to inline SVG and logs every SVG style it does not
-    know, so documents embed the same SVG as a data: image instead.
+    WeasyPrint applies the page's CSS cascade to inline SVG, so documents embed the SVG as a
+    data: image instead.
     """
 
     title: str
-    svg: Markup
+    spec: dict[str, Any] = field(hash=False, compare=False)
+
+    @cached_property
+    def svg(self) -> Markup:
+        """Render the specification to SVG (vl-convert escapes every label it writes)."""
+        import vl_convert
+
+        svg = vl_convert.vegalite_to_svg(self.spec, vl_version=VEGA_LITE_VERSION)
+        return Markup(svg)  # nosec B704 # vl-convert's own SVG, every label escaped by it
 
     def __html__(self) -> str:
         encoded = base64.b64encode(self.svg.encode()).decode()
@@ -59,28 +70,49 @@ class Series:
     values: tuple[float, ...]
 
 
-def dollars(value: float, _position: int | None = None) -> str:
-    """Format an axis value as whole dollars with thousands separators."""
-    sign = "−" if value < 0 else ""
-    return f"{sign}${abs(value):,.0f}"
-
-
-def cents(value: float, _position: int | None = None) -> str:
-    """Format an axis value as dollars and cents (an axis of PMPM amounts)."""
-    sign = "−" if value < 0 else ""
-    return f"{sign}${abs(value):,.2f}"
-
-
-def money_axis(values: Sequence[float]) -> "FuncFormatter":
+def money_format(values: Sequence[float]) -> str:
     """Whole dollars, or cents when every value is under $100 (PMPM rates)."""
-    from matplotlib.ticker import FuncFormatter
+    return CENTS if max((abs(v) for v in values), default=0) < 100 else DOLLARS
 
-    small = max((abs(value) for value in values), default=0) < 100
-    return FuncFormatter(cents if small else dollars)
+
+def dollars(value: float, pattern: str = DOLLARS) -> str:
+    """Format a value as the axis does, for a legend label ("P50 $1,234")."""
+    sign = "−" if value < 0 else ""
+    return f"{sign}${abs(value):,.{2 if pattern == CENTS else 0}f}"
+
+
+def _chart(title: str, height: int, layers: list[dict[str, Any]], **extra: Any) -> Chart:
+    """Wrap layers in the house specification: title, size, fonts, colours."""
+    spec = {
+        "$schema": SCHEMA,
+        # Broken over lines: a long title would be cut at the edge of a narrow page column.
+        "title": {"text": textwrap.wrap(title, 55) or [title]},
+        "width": WIDTH,
+        "height": height,
+        "config": CONFIG,
+        **extra,
+        "layer": layers,
+    }
+    return Chart(title, spec)
+
+
+def _colours(labels: Sequence[str]) -> dict[str, Any]:
+    """A colour scale that keeps the labels' order and the house palette."""
+    return {"domain": list(labels), "range": list(PALETTE[: len(labels)])}
+
+
+def _category_axis(title: str | None = None) -> dict[str, Any]:
+    """Category labels level and broken over lines at the newlines `wrapped` put in them."""
+    return {
+        "title": title,
+        "labelAngle": 0,
+        "labelLimit": 0,
+        "labelExpr": "split(datum.label, '\\n')",
+    }
 
 
 def wrapped(label: str, width: int) -> str:
-    """Break a long tick label over lines so it is not cut at the figure's edge."""
+    """Break a long tick label over lines so it is not cut at the chart's edge."""
     return "\n".join(textwrap.wrap(label, width)) or label
 
 
@@ -88,19 +120,39 @@ def grouped_bars(
     title: str, categories: Sequence[str], series: Sequence[Series], y_label: str
 ) -> Chart:
     """Bars per category, one colour per series (models compared; cost vs revenue by payer)."""
-    with _figure(3.2) as (figure, axes):
-        figure.subplots_adjust(left=0.16, right=0.98, top=0.9, bottom=0.22)
-        width = 0.8 / len(series)
-        for index, entry in enumerate(series):
-            offsets = [c + (index - (len(series) - 1) / 2) * width for c in range(len(categories))]
-            axes.bar(offsets, entry.values, width, label=entry.label, color=PALETTE[index])
-        axes.set_xticks(range(len(categories)), [wrapped(c, 22) for c in categories])
-        axes.axhline(0, color="#333333", linewidth=0.8)
-        axes.yaxis.set_major_formatter(money_axis([v for entry in series for v in entry.values]))
-        axes.set_ylabel(y_label)
-        _title(figure, title)
-        axes.legend(frameon=False, ncols=len(series), loc="upper left", bbox_to_anchor=(0, -0.12))
-        return Chart(title, _svg(figure))
+    names = [wrapped(c, 22) for c in categories]
+    values = [
+        {"category": name, "series": entry.label, "value": value}
+        for entry in series
+        for name, value in zip(names, entry.values, strict=True)
+    ]
+    bars = {
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "category", "type": "nominal", "sort": names, "axis": _category_axis()},
+            "xOffset": {"field": "series", "sort": [s.label for s in series]},
+            "y": {
+                "field": "value",
+                "type": "quantitative",
+                "title": y_label,
+                "axis": {"format": money_format([v["value"] for v in values])},
+            },
+            "color": {
+                "field": "series",
+                "type": "nominal",
+                "scale": _colours([s.label for s in series]),
+            },
+        },
+    }
+    return _chart(title, 200, [bars, _zero_rule("y")], data={"values": values})
+
+
+def _zero_rule(axis: str, at: float = 0.0) -> dict[str, Any]:
+    """A dark line across the plot at `at` (zero, or a tornado's base value)."""
+    return {
+        "mark": {"type": "rule", "color": "#333333", "strokeWidth": 1},
+        "encoding": {axis: {"datum": at, "type": "quantitative"}},
+    }
 
 
 def tornado(
@@ -112,33 +164,35 @@ def tornado(
     x_label: str,
 ) -> Chart:
     """Horizontal bars from the base value to the output at each input's low and high."""
-    from matplotlib.ticker import MaxNLocator
-
-    height = 0.45 * len(labels) + 1.5
-    with _figure(height) as (figure, axes):
-        # Fixed margins (in inches turned into fractions): a tight layout costs a second drawing.
-        # The legend sits in its own strip under the axis label, whatever the number of bars.
-        figure.subplots_adjust(left=0.33, right=0.97, top=1 - 0.4 / height, bottom=1.05 / height)
-        rows = range(len(labels))[::-1]
-        axes.barh(
-            rows, [low - base for low in lows], left=base, color=PALETTE[1], label="at low value"
-        )
-        axes.barh(
-            rows,
-            [high - base for high in highs],
-            left=base,
-            color=PALETTE[0],
-            label="at high value",
-        )
-        axes.axvline(base, color="#333333", linewidth=0.8)
-        axes.set_yticks(list(rows), [wrapped(label, 30) for label in labels])
-        # Few ticks: dollar labels are wide, and a 7-inch axis fits about six of them.
-        axes.xaxis.set_major_locator(MaxNLocator(6))
-        axes.xaxis.set_major_formatter(money_axis([*lows, *highs, base]))
-        axes.set_xlabel(x_label)
-        _title(figure, title)
-        figure.legend(frameon=False, ncols=2, loc="lower right", bbox_to_anchor=(0.97, 0.0))
-        return Chart(title, _svg(figure))
+    names = [wrapped(label, 30) for label in labels]
+    sides = ("at low value", "at high value")
+    values = [
+        {"input": name, "side": side, "value": value}
+        for name, low, high in zip(names, lows, highs, strict=True)
+        for side, value in zip(sides, (low, high), strict=True)
+    ]
+    bars = {
+        "mark": "bar",
+        "encoding": {
+            "y": {"field": "input", "type": "nominal", "sort": names, "axis": _category_axis()},
+            "x": {
+                "field": "value",
+                "type": "quantitative",
+                "title": x_label,
+                "scale": {"zero": False},
+                "axis": {"format": money_format([*lows, *highs, base]), "tickCount": 6},
+            },
+            "x2": {"datum": base},
+            "color": {
+                "field": "side",
+                "type": "nominal",
+                "scale": {"domain": list(sides), "range": [PALETTE[1], PALETTE[0]]},
+            },
+        },
+    }
+    return _chart(
+        title, 28 * len(labels) + 10, [bars, _zero_rule("x", base)], data={"values": values}
+    )
 
 
 def distribution(
@@ -153,91 +207,87 @@ def distribution(
     The markers' names and values go in the legend: percentiles close together would overlap
     as labels on the plot.
     """
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
-
-    with _figure(2.9) as (figure, axes):
-        figure.subplots_adjust(left=0.09, right=0.98, top=0.82, bottom=0.2)
-        lows = [low for low, _, _ in bins]
-        widths = [high - low for low, high, _ in bins]
-        axes.bar(lows, [count for _, _, count in bins], widths, align="edge", color=PALETTE[0])
-        axis = money_axis([edge for low, high, _ in bins for edge in (low, high)])
-        for index, (label, value) in enumerate(markers.items()):
-            axes.axvline(
-                value,
-                color=PALETTE[(index + 1) % len(PALETTE)],
-                linewidth=1.4,
-                label=f"{label} {axis.func(value)}",
-            )
-        axes.xaxis.set_major_formatter(axis)
-        axes.xaxis.set_major_locator(MaxNLocator(7))
-        # The axis spans the data, not matplotlib's padding past the outermost bins.
-        axes.set_xlim(min(lows), max(high for _, high, _ in bins))
-        total = sum(count for _, _, count in bins) or 1
-        axes.yaxis.set_major_locator(MaxNLocator(4))
-        axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v / total:.0%}"))
-        axes.set_ylabel(y_label_share)
-        # Above the plot, beside the title: inside it the legend would cover the tallest bins.
-        axes.legend(frameon=False, ncols=3, loc="lower right", bbox_to_anchor=(1, 1.0))
-        _title(figure, title)
-        return Chart(title, _svg(figure))
-
-
-def _pyplot() -> Any:
-    """Import matplotlib's pyplot on its file-only backend (imported once, when first drawn)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot
-
-    return matplotlib.pyplot
-
-
-@contextmanager
-def _figure(height: float) -> Iterator[tuple[Any, Any]]:
-    """Open a 7-inch-wide figure with one axes, in the house style."""
-    plt = _pyplot()
-    with plt.rc_context(STYLE):
-        yield plt.subplots(figsize=(7, height))
-
-
-def _title(figure, title: str) -> None:
-    """Set the title at the figure's left edge, so long titles are not cut by a wide margin."""
-    figure.text(0.01, 0.985, title, ha="left", va="top", fontweight="bold", fontsize=10)
-
-
-def _svg(figure) -> Markup:
-    """Return the figure as inline SVG markup and close it.
-
-    Safe to inline: matplotlib escapes every label it writes (a payer's name included).
-    """
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None})
-    _pyplot().close(figure)
-    svg = buffer.getvalue()
-    return Markup(svg[svg.index("<svg") :])
+    total = sum(count for _, _, count in bins) or 1
+    pattern = money_format([edge for low, high, _ in bins for edge in (low, high)])
+    bars = {
+        "data": {
+            "values": [
+                {"low": low, "high": high, "draws": count, "share": count / total}
+                for low, high, count in bins
+            ]
+        },
+        "mark": {"type": "bar", "color": PALETTE[0]},
+        "encoding": {
+            "x": {
+                "field": "low",
+                "type": "quantitative",
+                "title": x_label,
+                "scale": {"zero": False, "nice": False},
+                "axis": {"format": pattern, "tickCount": 7},
+            },
+            "x2": {"field": "high"},
+            "y": {
+                "field": "share",
+                "type": "quantitative",
+                "title": y_label_share,
+                "axis": {"format": ".0%", "tickCount": 4},
+            },
+            "y2": {"datum": 0},
+        },
+    }
+    labels = [f"{name} {dollars(value, pattern)}" for name, value in markers.items()]
+    rules = {
+        "data": {
+            "values": [
+                {"marker": label, "value": value}
+                for label, value in zip(labels, markers.values(), strict=True)
+            ]
+        },
+        "mark": {"type": "rule", "strokeWidth": 1.6},
+        "encoding": {
+            "x": {"field": "value", "type": "quantitative"},
+            "color": {
+                "field": "marker",
+                "type": "nominal",
+                "scale": {"domain": labels, "range": list(PALETTE[1 : len(labels) + 1])},
+            },
+        },
+    }
+    return _chart(title, 170, [bars, rules] if markers else [bars])
 
 
 def lines_by_round(
     title: str, rounds: Sequence[int], series: Sequence[Series], y_label: str
 ) -> Chart:
     """A line per series over negotiation rounds (our ask, their offer); NaN leaves a gap."""
-    with _figure(2.9) as (figure, axes):
-        figure.subplots_adjust(left=0.12, right=0.98, top=0.88, bottom=0.24)
-        for index, entry in enumerate(series):
-            axes.plot(
-                rounds,
-                entry.values,
-                marker="o",
-                linewidth=1.8,
-                color=PALETTE[index],
-                label=entry.label,
-            )
-        axes.set_xticks(list(rounds), [f"Round {number}" for number in rounds])
-        axes.set_xlim(min(rounds) - 0.3, max(rounds) + 0.3)
-        # NaN is the one value unequal to itself: a round a side skipped stays out of the scale.
-        shown = [value for entry in series for value in entry.values if value == value]
-        axes.yaxis.set_major_formatter(money_axis(shown))
-        axes.set_ylabel(y_label)
-        _title(figure, title)
-        axes.legend(frameon=False, ncols=len(series), loc="upper left", bbox_to_anchor=(0, -0.1))
-        return Chart(title, _svg(figure))
+    # NaN is the one value unequal to itself: a round a side skipped is null, a gap in its line.
+    values = [
+        {"round": f"Round {number}", "series": entry.label, "value": v if v == v else None}
+        for entry in series
+        for number, v in zip(rounds, entry.values, strict=True)
+    ]
+    shown = [v["value"] for v in values if v["value"] is not None]
+    lines = {
+        "mark": {"type": "line", "point": True, "strokeWidth": 1.8},
+        "encoding": {
+            "x": {
+                "field": "round",
+                "type": "ordinal",
+                "sort": [f"Round {n}" for n in rounds],
+                "axis": _category_axis(),
+            },
+            "y": {
+                "field": "value",
+                "type": "quantitative",
+                "title": y_label,
+                "scale": {"zero": False},
+                "axis": {"format": money_format(shown)},
+            },
+            "color": {
+                "field": "series",
+                "type": "nominal",
+                "scale": _colours([s.label for s in series]),
+            },
+        },
+    }
+    return _chart(title, 180, [lines], data={"values": values})

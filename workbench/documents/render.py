@@ -61,7 +61,7 @@ def render_html(
     folder = "contract/" if isinstance(context, ContractDocumentContext) else ""
     template = _ENVIRONMENT.get_template(folder + TEMPLATE_FILES[context.meta.kind])
     # Our own stylesheet, not user input: it must reach the page unescaped.
-    css = Markup(PRINT_STYLESHEET.read_text(encoding="utf-8")) if standalone else None
+    css = Markup(PRINT_STYLESHEET.read_text(encoding="utf-8")) if standalone else None  # nosec B704 # the package's own stylesheet
     return template.render(doc=context, print_css=css)
 
 
@@ -167,7 +167,7 @@ def make_contract_charts(
 ) -> ContractCharts:
     """Draw a method-2 document's charts from the engine's results (no figure computed here)."""
     drawers = {
-        "term": lambda: _term_chart(evaluation),
+        "term": lambda: term_chart(evaluation),
         "ask": lambda: _swings_chart(internal.ask_swings, ASK_TITLE, ASK_AXIS),
         "margin": lambda: _swings_chart(internal.margin_swings, MARGIN_TITLE, MARGIN_AXIS),
         "distribution": lambda: term_distribution_chart(internal.risk),
@@ -175,7 +175,7 @@ def make_contract_charts(
     return ContractCharts(**{name: drawers[name]() for name in CONTRACT_CHARTS.get(kind, ())})
 
 
-def _term_chart(evaluation: ContractEvaluation) -> Chart:
+def term_chart(evaluation: ContractEvaluation) -> Chart:
     """What the payer pays and saves in each contract year, and the savings after the term."""
     result = evaluation.result
     years = [f"Year {year.year}" for year in result.years]

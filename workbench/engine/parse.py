@@ -110,6 +110,8 @@ def _mapping_from_text(text: str) -> Mapping[str, Any]:
         data = json.loads(text, parse_float=Decimal, parse_constant=Decimal)
     except json.JSONDecodeError:
         data = _yaml(text)
+    except RecursionError:
+        raise ScenarioFileError(TOO_DEEP) from None
     if data is None:
         raise ScenarioFileError("the scenario text is empty")
     if not isinstance(data, Mapping):
@@ -117,9 +119,17 @@ def _mapping_from_text(text: str) -> Mapping[str, Any]:
     return data
 
 
+# Said of JSON or YAML nested deeper than the parser's recursion allows (a hostile file).
+TOO_DEEP = "nested too deeply (lists or mappings inside one another, hundreds of levels down)"
+
+
 def decimal_yaml(text: str) -> Any:
-    """Parse YAML with every decimal number exact and duplicate keys refused (yaml.YAMLError)."""
-    return yaml.load(text, Loader=_DecimalLoader)
+    """Parse YAML with every decimal number exact and duplicate keys refused (yaml.YAMLError,
+    also for a document nested too deeply to parse)."""
+    try:
+        return yaml.load(text, Loader=_DecimalLoader)  # nosec B506 # _DecimalLoader is a yaml.SafeLoader
+    except RecursionError:
+        raise yaml.YAMLError(TOO_DEEP) from None
 
 
 def _yaml(text: str) -> Any:

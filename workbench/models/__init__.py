@@ -4,7 +4,7 @@ from workbench.models.base import ModelBase, live, utcnow
 from workbench.models.claims import ClaimsSizing
 from workbench.models.documents import DocumentArtifact
 from workbench.models.jobs import Job
-from workbench.models.negotiations import Meeting, Negotiation, Offer, meeting_attendees
+from workbench.models.negotiations import Meeting, MeetingAttendee, Negotiation, Offer
 from workbench.models.organizations import CodeCoverage, Contact, FeeScheduleEntry, Organization
 from workbench.models.profiles import ProfileDomainWeight, StakeholderProfile
 from workbench.models.reference import (
@@ -19,9 +19,10 @@ from workbench.models.reference import (
     measure_domains,
 )
 from workbench.models.scenarios import Scenario
-from workbench.models.users import AuditEvent, User
+from workbench.models.users import AuditChainHead, AuditEvent, User
 
 __all__ = [
+    "AuditChainHead",
     "AuditEvent",
     "BillingCode",
     "ClaimsSizing",
@@ -35,6 +36,7 @@ __all__ = [
     "IntegrationModel",
     "Job",
     "Meeting",
+    "MeetingAttendee",
     "ModelBase",
     "Negotiation",
     "Offer",
@@ -48,6 +50,5 @@ __all__ = [
     "evidence_domains",
     "live",
     "measure_domains",
-    "meeting_attendees",
     "utcnow",
 ]

@@ -3,22 +3,15 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Column, ForeignKey, Numeric, Table, Text
+from sqlalchemy import JSON, ForeignKey, Numeric, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workbench.models.base import ModelBase, Name, utcnow
 from workbench.models.enums import NegotiationStage, OfferResponse, OfferSide, PaymentModel
 from workbench.models.mixins import Timestamped, Versioned
-from workbench.models.organizations import Organization
+from workbench.models.organizations import Contact, Organization
 from workbench.models.profiles import StakeholderProfile
 from workbench.models.users import User
-
-meeting_attendees = Table(
-    "meeting_attendees",
-    ModelBase.metadata,
-    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
-    Column("profile_id", ForeignKey("stakeholder_profiles.id"), primary_key=True),
-)
 
 
 class Negotiation(Timestamped, Versioned, ModelBase):
@@ -44,7 +37,7 @@ class Negotiation(Timestamped, Versioned, ModelBase):
 
 
 class Meeting(Timestamped, ModelBase):
-    """A meeting with the payer: when, which stakeholders attended, what was said."""
+    """A meeting with the payer: when, who attended, what was said."""
 
     __tablename__ = "meetings"
 
@@ -54,7 +47,27 @@ class Meeting(Timestamped, ModelBase):
     title: Mapped[Name]
     notes: Mapped[str | None] = mapped_column(Text)
     negotiation: Mapped[Negotiation] = relationship(back_populates="meetings")
-    attendees: Mapped[list[StakeholderProfile]] = relationship(secondary=meeting_attendees)
+    attendees: Mapped[list["MeetingAttendee"]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingAttendee.id"
+    )
+
+
+class MeetingAttendee(ModelBase):
+    """One person at a meeting: a contact of the payer or one of our team, with the stakeholder
+    profile they spoke for as their role. The name is kept as it was, so removing a contact or
+    an account later leaves the meeting's record as it was."""
+
+    __tablename__ = "meeting_attendees"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    name: Mapped[Name]
+    profile_id: Mapped[int | None] = mapped_column(ForeignKey("stakeholder_profiles.id"))
+    meeting: Mapped[Meeting] = relationship(back_populates="attendees")
+    contact: Mapped[Contact | None] = relationship()
+    profile: Mapped[StakeholderProfile | None] = relationship()
 
 
 class Offer(ModelBase):

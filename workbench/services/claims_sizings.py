@@ -6,7 +6,8 @@ stored ClaimsSizing into what the organization page shows, and what the scenario
 to fill in from it.
 """
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from workbench.claims import MIN_CELL_MEMBERS
 from workbench.claims.results import Cohort, Population, SizingResult
+from workbench.errors import ConflictError
 from workbench.models import ClaimsSizing, Scenario
 from workbench.services.audit import record_event
 from workbench.services.claims_uploads import CLAIMS, UPLOAD
@@ -39,6 +41,7 @@ class Figure:
     value: Decimal | None
     kind: str  # money, ratio, percent, count, per_thousand
     suppressed: bool
+    note: str | None = None  # what the figure is for, where two look alike
 
 
 @dataclass(frozen=True)
@@ -105,16 +108,34 @@ class SizingView:
     other_payers: tuple[str, ...]
 
 
+USED_BY_SCENARIOS = (
+    "the multiplier a scenario made from these claims uses (savings: cohort cost multiplier)"
+)
+FOR_COMPARISON = (
+    "members with behavioral health against those without; shown for comparison, "
+    "not used by scenarios (they use μ, against everyone)"
+)
+# (key, label, kind, note)
 POPULATION_FIGURES = (
-    ("members", "members", "count"),
-    ("member_months", "member-months", "count"),
-    ("tcoc_pmpm", "total cost of care PMPM", "money"),
-    ("bh_prevalence", "behavioral-health prevalence", "percent"),
-    ("bh_cost_multiplier", "cost multiplier, with vs without behavioral health", "ratio"),
-    ("cohort_cost_multiplier", "cohort cost multiplier (μ), with BH vs everyone", "ratio"),
-    ("ed_visits_per_1000", "ED visits per 1,000 a year", "per_thousand"),
-    ("admissions_per_1000", "admissions per 1,000 a year", "per_thousand"),
-    ("top5pct_cost_share", "share of cost in the costliest 5% of members", "percent"),
+    ("members", "members", "count", None),
+    ("member_months", "member-months", "count", None),
+    ("tcoc_pmpm", "total cost of care PMPM", "money", None),
+    ("bh_prevalence", "behavioral-health prevalence", "percent", None),
+    (
+        "bh_cost_multiplier",
+        "cost multiplier, with vs without behavioral health",
+        "ratio",
+        FOR_COMPARISON,
+    ),
+    (
+        "cohort_cost_multiplier",
+        "cohort cost multiplier (μ), with BH vs everyone",
+        "ratio",
+        USED_BY_SCENARIOS,
+    ),
+    ("ed_visits_per_1000", "ED visits per 1,000 a year", "per_thousand", None),
+    ("admissions_per_1000", "admissions per 1,000 a year", "per_thousand", None),
+    ("top5pct_cost_share", "share of cost in the costliest 5% of members", "percent", None),
 )
 COHORTS = (
     ("with_bh", "with behavioral health"),
@@ -129,7 +150,7 @@ def list_claims_sizings(session: Session, organization_id: int) -> list[SizingVi
     records = session.scalars(
         select(ClaimsSizing)
         .where(ClaimsSizing.organization_id == organization_id)
-        .options(selectinload(ClaimsSizing.created_by))
+        .options(selectinload(ClaimsSizing.created_by), selectinload(ClaimsSizing.organization))
         .order_by(ClaimsSizing.created_at.desc(), ClaimsSizing.id.desc())
     )
     return [sizing_view(record) for record in records]
@@ -148,8 +169,9 @@ def sizing_view(record: ClaimsSizing) -> SizingView:
             None if hidden else _figure(population, key),
             kind,
             hidden or _gone(population, key),
+            note,
         )
-        for key, label, kind in POPULATION_FIGURES
+        for key, label, kind, note in POPULATION_FIGURES
     )
     cohort_lines = tuple(
         _cohort_line(label, getattr(population.cohorts, key), hidden) for key, label in COHORTS
@@ -185,13 +207,32 @@ def sizing_view(record: ClaimsSizing) -> SizingView:
         method=provenance.get("method", METHOD),
         evidence_source=provenance.get("evidence_source", ""),
         warnings=result.warnings,
-        other_payers=tuple(name for name, _ in result.payers if name != payer),
+        other_payers=other_payers(
+            [name for name, _ in result.payers], record.organization.name, payer
+        ),
     )
 
 
 def stored_result(record: ClaimsSizing) -> SizingResult:
     """Read a sizing's stored figures as the typed result the sizing produced."""
     return SizingResult.from_json(record.figures)
+
+
+def other_payers(names: Iterable[str], organization: str, payer: str | None) -> tuple[str, ...]:
+    """The payers of the extract other than this one: neither the organization nor the payer
+    the sizing was limited to, however the extract writes them ("BLUE VALLEY HEALTH PLAN, INC.")."""
+    ours = {payer_key(name) for name in (organization, payer) if name}
+    return tuple(name for name in names if payer_key(name) not in ours)
+
+
+# Words a payer's name may carry or drop without naming another payer.
+_NAME_SUFFIXES = {"inc", "llc", "corp", "corporation", "co", "company", "the"}
+
+
+def payer_key(name: str) -> str:
+    """A payer's name compared loosely: case, punctuation, spacing and legal suffixes aside."""
+    words = re.sub(r"[^0-9a-z]+", " ", name.casefold()).split()
+    return " ".join(word for word in words if word not in _NAME_SUFFIXES)
 
 
 def claims_sizing_organization(session: Session, sizing_id: int) -> int | None:
@@ -291,10 +332,17 @@ def get_claims_source(session: Session, scenario: Scenario | None) -> ClaimsOffe
 
 
 def use_claims_sizing(session: Session, scenario: Scenario, sizing_id: int, user_id: int) -> None:
-    """Record that the scenario's baseline and cohort multiplier came from this sizing."""
+    """Record that the scenario's baseline and cohort multiplier came from this sizing, which
+    must be of the organization the scenario is for (ConflictError on `organization`)."""
     offer = get_claims_offer(session, sizing_id)
     if offer is None:
         return
+    if offer.organization_id != scenario.organization_id:
+        raise ConflictError(
+            f"the claims figures filled in are {offer.organization_name}'s; the scenario must "
+            "be for that organization to keep them (or fill them from this one's claims)",
+            "organization",
+        )
     scenario.claims_sizing_id = sizing_id
     record_event(
         session,

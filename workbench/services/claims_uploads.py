@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from werkzeug.utils import secure_filename
 
+from workbench.claims.columns import CLAIM_COLUMNS, MEMBER_COLUMNS, Column
 from workbench.errors import WorkbenchError
 
 CHUNK_BYTES = 1024 * 1024
@@ -24,6 +25,16 @@ CHUNK_BYTES = 1024 * 1024
 ABANDONED_AFTER_SECONDS = 24 * 3600
 MEMBERS, CLAIMS = "members", "claims"
 UPLOAD, SERVER_PATH = "upload", "server path"
+
+# The two files' columns, as the upload page describes them (docs/claims-format.md has the same).
+CLAIMS_FORMAT: tuple[tuple[str, str, tuple[Column, ...]], ...] = (
+    (
+        MEMBERS,
+        "The members (eligibility) file: one row per member per month enrolled",
+        MEMBER_COLUMNS,
+    ),
+    (CLAIMS, "The claims file: one row per claim line", CLAIM_COLUMNS),
+)
 
 
 class ClaimsUploadError(WorkbenchError):
@@ -115,16 +126,31 @@ def sweep_abandoned_uploads(upload_dir: Path, now: float | None = None) -> list[
     return stale
 
 
-def server_file(text: str, role: str, max_bytes: int | None = None) -> ClaimsFile:
-    """Return a file already on the server (an administrator's choice), checked to exist."""
-    path = Path((text or "").strip()).expanduser()
-    if not str(path) or not path.is_absolute():
-        raise ClaimsUploadError(role, "Give the file's full path on the server.", status=422)
-    if not path.is_file():
-        raise ClaimsUploadError(role, f"{path}: no such file on the server.", status=422)
+def server_file(
+    text: str, role: str, folder: Path | None, max_bytes: int | None = None
+) -> ClaimsFile:
+    """Return a file under the configured server folder (an administrator's choice).
+
+    The path, relative to `folder` or absolute, is resolved (symbolic links, `..`) and must stay
+    inside it; a file missing and a file outside get the same answer, so the form cannot be used
+    to learn what exists elsewhere on the server.
+    """
+    given = (text or "").strip()
+    if folder is None:
+        raise ClaimsUploadError(
+            role,
+            "No folder for extracts on the server is configured (WORKBENCH_CLAIMS_SERVER_DIR).",
+            status=422,
+        )
+    root = Path(folder).resolve()
+    path = (root / given).resolve()
+    if not given or not path.is_relative_to(root) or not path.is_file():
+        raise ClaimsUploadError(
+            role, f"{given or 'the path'}: no such file in the server's claims folder.", status=422
+        )
     size = path.stat().st_size
     if max_bytes is not None and size > max_bytes:
-        raise ClaimsUploadError(role, too_large(str(path), size, max_bytes))
+        raise ClaimsUploadError(role, too_large(given, size, max_bytes))
     return ClaimsFile(role, path.name, str(path), uploaded=False)
 
 

@@ -9,22 +9,25 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from workbench.documents.charts import Chart, Series, lines_by_round
 from workbench.errors import WorkbenchError
 from workbench.models import (
+    DocumentArtifact,
     Meeting,
+    MeetingAttendee,
     Negotiation,
     Offer,
     Organization,
     Scenario,
-    StakeholderProfile,
     User,
     live,
 )
 from workbench.models.enums import (
+    DocumentKind,
+    DocumentStatus,
     NegotiationStage,
     OfferResponse,
     OfferSide,
@@ -33,7 +36,7 @@ from workbench.models.enums import (
 )
 from workbench.services.audit import record_event
 from workbench.services.offer_meaning import OfferMeaning, offer_meaning
-from workbench.services.organizations import CENTS, amount_problem, list_profiles
+from workbench.services.organizations import CENTS, amount_problem
 from workbench.services.versioning import save_if_unchanged
 
 # The codes an offer may name a rate for: the collaborative-care codes a payer turns on.
@@ -97,6 +100,17 @@ class OfferLine:
 
 
 @dataclass(frozen=True)
+class Attendee:
+    """Someone who can attend a meeting: `key` is contact:<id> or user:<id>; the profile of
+    their organization (the payer's, or our own for our team) is the role they attend in."""
+
+    key: str
+    name: str
+    label: str
+    profile_id: int | None
+
+
+@dataclass(frozen=True)
 class NegotiationPage:
     """Everything the negotiation page shows, and the choices its forms offer."""
 
@@ -107,7 +121,7 @@ class NegotiationPage:
     chart: Chart | None
     zone: OfferMeaning | None
     next_round: int
-    profiles: tuple[StakeholderProfile, ...]
+    attendees: tuple[Attendee, ...]
     scenarios: tuple[Scenario, ...]
 
 
@@ -166,7 +180,9 @@ def get_negotiation_page(session: Session, negotiation_id: int) -> NegotiationPa
         return None
     gaps = offer_gaps(negotiation.offers)
     scenarios = session.scalars(
-        select(Scenario).where(live(Scenario)).order_by(Scenario.name)
+        select(Scenario)
+        .where(live(Scenario), _offer_scenarios(negotiation.organization_id))
+        .order_by(Scenario.name)
     ).all()
     linked = {offer.scenario_id for offer in negotiation.offers if offer.scenario_id}
     records = {s.id: s for s in session.scalars(select(Scenario).where(Scenario.id.in_(linked)))}
@@ -180,8 +196,37 @@ def get_negotiation_page(session: Session, negotiation_id: int) -> NegotiationPa
         chart=offer_chart(negotiation.organization.name, gaps, zone),
         zone=zone,
         next_round=_next_round(negotiation.offers),
-        profiles=tuple(list_profiles(session)),
+        attendees=list_attendees(session, negotiation.organization),
         scenarios=tuple(scenarios),
+    )
+
+
+def list_attendees(session: Session, payer: Organization) -> tuple[Attendee, ...]:
+    """The payer's contacts, then our team's active accounts, each with the role they attend in."""
+    payer_role = payer.profile.name if payer.profile else payer.name
+    contacts = sorted(payer.contacts, key=lambda contact: contact.name)
+    own = session.scalar(select(Organization).where(Organization.kind == OrganizationKind.OWN))
+    our_role = own.profile.name if own and own.profile else "our team"
+    team = session.scalars(select(User).where(User.active.is_(True)).order_by(User.name))
+    return (
+        *(
+            Attendee(
+                key=f"contact:{contact.id}",
+                name=contact.name,
+                label=", ".join(filter(None, (contact.name, contact.title))) + f" ({payer_role})",
+                profile_id=payer.profile_id,
+            )
+            for contact in contacts
+        ),
+        *(
+            Attendee(
+                key=f"user:{user.id}",
+                name=user.name,
+                label=f"{user.name} ({our_role})",
+                profile_id=own.profile_id if own else None,
+            )
+            for user in team
+        ),
     )
 
 
@@ -316,7 +361,35 @@ def create_negotiation(
         target=negotiation,
         details={"payer": payer.name, "title": title, "stage": str(stage)},
     )
+    reached = proposal_stage(session, payer.id)
+    if reached is not None:
+        advance_stage(session, [negotiation], reached, user.id, "where the payer's proposal is")
     return negotiation
+
+
+# The stage a negotiation has reached when its payer's proposal is in each status.
+STAGE_OF_PROPOSAL = {
+    DocumentStatus.DRAFT: NegotiationStage.PROPOSAL_DRAFTED,
+    DocumentStatus.SENT_BACK: NegotiationStage.PROPOSAL_DRAFTED,
+    DocumentStatus.IN_REVIEW: NegotiationStage.IN_REVIEW,
+    DocumentStatus.APPROVED: NegotiationStage.APPROVED,
+    DocumentStatus.SENT: NegotiationStage.SENT,
+}
+
+
+def proposal_stage(session: Session, organization_id: int) -> NegotiationStage | None:
+    """The furthest stage the payer's proposals have reached (None before any proposal), so a
+    negotiation opened after its proposal was approved does not start at Background."""
+    statuses = session.scalars(
+        select(DocumentArtifact.status)
+        .join(Scenario, DocumentArtifact.scenario_id == Scenario.id)
+        .where(
+            DocumentArtifact.kind == DocumentKind.PROPOSAL,
+            Scenario.organization_id == organization_id,
+        )
+    )
+    stages = [STAGE_OF_PROPOSAL[status] for status in statuses]
+    return max(stages, key=PIPELINE.index, default=None)
 
 
 def update_negotiation(
@@ -345,18 +418,25 @@ def record_meeting(
     *,
     held_at: datetime,
     title: str,
-    attendee_ids: list[int],
+    attendee_keys: list[str],
     notes: str | None,
     user: User,
 ) -> Meeting:
-    """Add a meeting with the stakeholder profiles that attended, and audit it."""
-    attendees = list(
-        session.scalars(
-            select(StakeholderProfile).where(StakeholderProfile.id.in_(attendee_ids or [-1]))
+    """Add a meeting with the people who attended (the payer's contacts, our team), and audit it."""
+    offered = {
+        attendee.key: attendee for attendee in list_attendees(session, negotiation.organization)
+    }
+    unknown = [key for key in attendee_keys if key not in offered]
+    if unknown:
+        raise NegotiationError(
+            "attendees", "choose the people listed: the payer's contacts or our team"
         )
-    )
     meeting = Meeting(
-        negotiation=negotiation, held_at=held_at, title=title, notes=notes, attendees=attendees
+        negotiation=negotiation,
+        held_at=held_at,
+        title=title,
+        notes=notes,
+        attendees=[_attendee(offered[key]) for key in attendee_keys],
     )
     session.add(meeting)
     session.flush()
@@ -365,9 +445,19 @@ def record_meeting(
         "meeting.recorded",
         user_id=user.id,
         target=meeting,
-        details={"negotiation_id": negotiation.id, "title": title},
+        details={"negotiation_id": negotiation.id, "title": title, "attendees": len(attendee_keys)},
     )
     return meeting
+
+
+def _attendee(attendee: Attendee) -> MeetingAttendee:
+    kind, record_id = attendee.key.split(":")
+    return MeetingAttendee(
+        name=attendee.name,
+        profile_id=attendee.profile_id,
+        contact_id=int(record_id) if kind == "contact" else None,
+        user_id=int(record_id) if kind == "user" else None,
+    )
 
 
 def record_offer(
@@ -399,12 +489,13 @@ def record_offer(
         rates=_rates(rates or {}),
         response=_choice(OfferResponse, "response", response),
         notes=notes or None,
-        scenario_id=_scenario(session, scenario_id),
+        scenario_id=_scenario(session, scenario_id, negotiation.organization_id),
         created_by_id=user.id if user else None,
     )
     session.add(offer)
     session.flush()
     if offer.side == OfferSide.THEIRS:
+        _countered(negotiation, offer)
         advance_stage(
             session,
             [negotiation],
@@ -427,6 +518,14 @@ def record_offer(
         },
     )
     return offer
+
+
+def _countered(negotiation: Negotiation, theirs: Offer) -> None:
+    """Their offer answers ours: our offers still pending up to its round become countered."""
+    for offer in negotiation.offers:
+        waiting = offer.response == OfferResponse.PENDING and offer.side == OfferSide.OURS
+        if waiting and offer.round <= theirs.round:
+            offer.response = OfferResponse.COUNTERED
 
 
 def _round(value: Any) -> int:
@@ -462,13 +561,23 @@ def _rates(rates: dict[str, Any]) -> dict[str, str]:
     return {code: str(rate.quantize(CENTS)) for code, rate in checked.items() if rate is not None}
 
 
-def _scenario(session: Session, scenario_id: int | None) -> int | None:
+def _scenario(session: Session, scenario_id: int | None, organization_id: int) -> int | None:
+    """The scenario an offer was priced from: this payer's, or one made for no payer."""
     if scenario_id is None:
         return None
     scenario = session.get(Scenario, scenario_id)
     if scenario is None or scenario.deleted_at is not None:
         raise OfferError("scenario_id", "no such scenario")
+    if scenario.organization_id not in (None, organization_id):
+        raise OfferError(
+            "scenario_id", "this scenario is for another organization; choose one for this payer"
+        )
     return scenario_id
+
+
+def _offer_scenarios(organization_id: int) -> ColumnElement[bool]:
+    """The scenarios an offer to this payer may be priced from (see _scenario)."""
+    return or_(Scenario.organization_id == organization_id, Scenario.organization_id.is_(None))
 
 
 # The stages a negotiation passes through as its proposal moves; agreed and stalled are verdicts

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from workbench.errors import WorkbenchError
+from workbench.errors import Problem, WorkbenchError
 from workbench.models import (
     BillingCode,
     ClaimsSizing,
@@ -31,7 +31,7 @@ from workbench.models import (
 )
 from workbench.models.enums import CoverageStatus, OrganizationKind, PayerType
 from workbench.services.audit import record_event
-from workbench.services.versioning import EditConflict, save_if_unchanged
+from workbench.services.versioning import EditConflict, insert_unless_taken, save_if_unchanged
 
 CENTS = Decimal("0.01")
 COCM_FAMILY = "cocm"
@@ -51,6 +51,16 @@ REFERENCES = (
     ("documents", DocumentArtifact),
     ("claims sizings", ClaimsSizing),
 )
+
+
+# The stakeholder profile a payer of each type is suggested (traditional Medicare has none).
+PROFILE_FOR_PAYER_TYPE = {
+    PayerType.COMMERCIAL: "commercial_payer",
+    PayerType.MEDICARE_ADVANTAGE: "medicare_advantage",
+    PayerType.MEDICAID_MCO: "medicaid_mco",
+    PayerType.STATE_MEDICAID: "state_medicaid_agency",
+    PayerType.SELF_FUNDED: "self_funded_employer",
+}
 
 
 class OrganizationError(WorkbenchError):
@@ -116,6 +126,11 @@ class CoverageRow:
     rate_source: str | None
     documentation_required: str | None
     same_day_restrictions: str | None
+
+    @property
+    def covered_without_rate(self) -> bool:
+        """A code they pay with no rate on file: the figures cannot use it until one is entered."""
+        return self.status == CoverageStatus.COVERED and self.rate is None
 
 
 @dataclass(frozen=True)
@@ -235,12 +250,23 @@ def list_profiles(session: Session) -> list[StakeholderProfile]:
     )
 
 
+def suggested_profiles(profiles: list[StakeholderProfile]) -> dict[str, int]:
+    """Map each payer type to the id of the stakeholder profile suggested for it."""
+    ids = {profile.key: profile.id for profile in profiles}
+    return {
+        str(payer_type): ids[key]
+        for payer_type, key in PROFILE_FOR_PAYER_TYPE.items()
+        if key in ids
+    }
+
+
 def create_organization(session: Session, values: OrganizationValues, user: User) -> Organization:
     """Add an organization and audit it."""
     _check_name_is_free(session, values.name, None)
-    organization = Organization(**asdict(values))
-    session.add(organization)
-    session.flush()
+    organization_id = insert_unless_taken(session, Organization, asdict(values))
+    if organization_id is None:  # someone else created one of this name since the check
+        raise _name_taken(values.name)
+    organization = session.get_one(Organization, organization_id)
     record_event(
         session,
         "organization.created",
@@ -283,11 +309,15 @@ def update_organization(
 def _check_name_is_free(session: Session, name: str, organization_id: int | None) -> None:
     other = session.scalar(select(Organization).where(Organization.name == name))
     if other is not None and other.id != organization_id:
-        archived = " (an archived one)" if other.deleted_at else ""
-        raise OrganizationError(
-            f"Another organization{archived} is already called “{name}”; choose another name.",
-            field="name",
-        )
+        raise _name_taken(name, archived=other.deleted_at is not None)
+
+
+def _name_taken(name: str, archived: bool = False) -> OrganizationError:
+    which = " (an archived one)" if archived else ""
+    return OrganizationError(
+        f"Another organization{which} is already called “{name}”; choose another name.",
+        field="name",
+    )
 
 
 def delete_organization(session: Session, organization: Organization, user: User) -> str:
@@ -330,6 +360,24 @@ def add_contact(
     session.add(contact)
     session.flush()
     _audit_contact(session, "contact.added", contact, user)
+    return contact
+
+
+def update_contact(
+    session: Session,
+    organization: Organization,
+    contact_id: int,
+    values: dict[str, Any],
+    user: User,
+) -> Contact | None:
+    """Change a contact of this organization; return it, or None if it is not one of its own."""
+    contact = session.get(Contact, contact_id)
+    if contact is None or contact.organization_id != organization.id:
+        return None
+    for name, value in values.items():
+        setattr(contact, name, value)
+    session.flush()
+    _audit_contact(session, "contact.updated", contact, user)
     return contact
 
 
@@ -416,6 +464,60 @@ def _coverage_row(
     )
 
 
+def update_coverage_matrix(
+    session: Session,
+    organization: Organization,
+    edits: dict[int, tuple[int, CoverageValues]],
+    user: User,
+) -> list[str]:
+    """Save the rows of the coverage matrix that changed, all of them or none; return their codes.
+
+    `edits` maps each code id to the version its row was shown at and the values as typed. Every
+    row is checked before anything is kept: problems come back together in one OrganizationError,
+    each field named `c<code id>-<field>` as the matrix form names it (the request's unit of work
+    then writes nothing). A row someone else saved since it was shown raises EditConflict.
+    """
+    changed = _changed_rows(session, organization, edits)
+    problems = []
+    for row, (form_version, values) in changed:
+        try:
+            update_coverage_row(session, organization, row.code_id, form_version, values, user)
+        except OrganizationError as error:
+            problems += [Problem(f"c{row.code_id}-{p.field}", p.message) for p in error.problems]
+    if problems:
+        raise OrganizationError("Some rows cannot be saved as typed.", problems=problems)
+    return [row.code for row, _ in changed]
+
+
+def _changed_rows(
+    session: Session, organization: Organization, edits: dict[int, tuple[int, CoverageValues]]
+) -> list[tuple[CoverageRow, tuple[int, CoverageValues]]]:
+    """The rows whose typed values differ from the saved ones; refuse them all (EditConflict)
+    before anything is written if someone saved one of them since the page was shown (a row
+    that reads as saved is left alone, whoever saved it)."""
+    changed = []
+    for code_id, (form_version, values) in edits.items():
+        row = get_coverage_row(session, organization, code_id)
+        if row is None:
+            raise OrganizationError("No such billing code.", field=f"c{code_id}-status")
+        if _row_values(row) == values:
+            continue
+        if row.coverage_version != form_version:
+            raise EditConflict(f"row of the fee schedule ({row.code})")
+        changed.append((row, (form_version, values)))
+    return changed
+
+
+def _row_values(row: CoverageRow) -> CoverageValues:
+    return CoverageValues(
+        status=CoverageStatus(row.status),
+        rate=row.rate,
+        effective_from=row.effective_from,
+        documentation_required=row.documentation_required,
+        same_day_restrictions=row.same_day_restrictions,
+    )
+
+
 def update_coverage_row(
     session: Session,
     organization: Organization,
@@ -461,10 +563,11 @@ def _save_coverage(
         "same_day_restrictions": values.same_day_restrictions,
     }
     if existing is None and form_version == 0:
-        coverage = CodeCoverage(organization_id=organization_id, code_id=code_id, **terms)
-        session.add(coverage)
-        session.flush()
-        return coverage
+        keys = {"organization_id": organization_id, "code_id": code_id}
+        created = insert_unless_taken(session, CodeCoverage, keys | terms)
+        if created is None:  # the same row's first save, sent twice at once: one wins
+            raise EditConflict("code coverage")
+        return session.get_one(CodeCoverage, created)
     if existing is None:
         raise EditConflict("code coverage")
     save_if_unchanged(session, CodeCoverage, existing.id, form_version, terms)
@@ -499,11 +602,6 @@ def _save_rate(
     entry.locally_edited = True
     session.flush()
     return True
-
-
-def list_codes_to_turn_on(session: Session, organization: Organization) -> list[CodeToTurnOn]:
-    """Return the codes this payer does not cover or that are unknown, with what to ask for."""
-    return list(codes_to_turn_on(tuple(list_coverage_rows(session, organization))))
 
 
 def codes_to_turn_on(rows: tuple[CoverageRow, ...]) -> tuple[CodeToTurnOn, ...]:

@@ -13,6 +13,7 @@ from workbench.models import (
     EvidenceItem,
     Negotiation,
     Organization,
+    ProfileDomainWeight,
     QualityMeasure,
     Scenario,
     StakeholderProfile,
@@ -42,10 +43,22 @@ class LibraryOverview:
 
 def get_library_overview(session: Session) -> LibraryOverview:
     """Return the loaded profiles, with their three heaviest domains, and row counts."""
-    profiles = session.scalars(
-        select(StakeholderProfile)
+    # Columns, not profiles: the dashboard shows every one of them, and a profile's `content`
+    # (its whole document) and two lazy loads each made the page's slowest part.
+    profiles = session.execute(
+        select(
+            StakeholderProfile.id,
+            StakeholderProfile.key,
+            StakeholderProfile.name,
+            StakeholderProfile.category,
+        )
         .where(live(StakeholderProfile))
         .order_by(StakeholderProfile.category, StakeholderProfile.name)
+    ).all()
+    heaviest_first = session.execute(
+        select(ProfileDomainWeight.profile_id, ValueDomain.name)
+        .join(ValueDomain, ProfileDomainWeight.domain)
+        .order_by(ProfileDomainWeight.weight.desc(), ValueDomain.position)
     ).all()
     counted = {
         "value domains": ValueDomain,
@@ -58,17 +71,14 @@ def get_library_overview(session: Session) -> LibraryOverview:
         label: session.scalar(select(func.count()).select_from(model))
         for label, model in counted.items()
     }
-    return LibraryOverview(profiles=tuple(_line(p) for p in profiles), counts=counts)
-
-
-def _line(profile: StakeholderProfile) -> ProfileLine:
-    heaviest = sorted(profile.weights, key=lambda w: (-w.weight, w.domain.position))[:3]
-    return ProfileLine(
-        key=profile.key,
-        name=profile.name,
-        category=str(profile.category),
-        top_domains=tuple(weight.domain.name for weight in heaviest),
+    domains: dict[int, list[str]] = {}
+    for profile_id, domain in heaviest_first:
+        domains.setdefault(profile_id, []).append(domain)
+    lines = tuple(
+        ProfileLine(key, name, str(category), tuple(domains.get(profile_id, [])[:3]))
+        for profile_id, key, name, category in profiles
     )
+    return LibraryOverview(profiles=lines, counts=counts)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ older version. So the version travels in the form, and the save is one
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from workbench.errors import ConflictError
@@ -41,3 +42,16 @@ def save_if_unchanged(
         raise EditConflict(model.__tablename__.rstrip("s").replace("_", " "))
     session.expire_all()
     return form_version + 1
+
+
+def insert_unless_taken(session: Session, model: type, values: dict[str, Any]) -> int | None:
+    """Insert a row and return its id, or None when a unique key it needs is already taken.
+
+    Two requests can both see that a row is missing and both insert it; the second one's insert
+    would break the unique constraint and spoil the request's transaction (a 500). `INSERT ... ON
+    CONFLICT DO NOTHING` waits for the first to commit and then inserts nothing, so the caller can
+    answer a conflict and the rest of the request's unit of work stays usable.
+    """
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(model).values(**values).on_conflict_do_nothing().returning(model.id)
+    return session.execute(statement).scalar()

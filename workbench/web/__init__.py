@@ -8,6 +8,7 @@ from workbench.documents.labels import MODEL_LABELS, SHORT_MODEL_LABELS
 from workbench.engine.contract import METHOD
 from workbench.models.enums import ADMINISTER, REVIEW
 from workbench.web.formats import per_dollar
+from workbench.web.time_zones import local_time
 from workbench.web.unit import finish_unit_of_work
 
 # (endpoint, label, permission needed to see the link); every view checks again on the server.
@@ -52,8 +53,16 @@ def register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(module.blueprint)
     app.jinja_env.filters.update(
-        money=money, ratio=ratio, percent=percent, number=number, per_dollar=per_dollar
+        money=money,
+        ratio=ratio,
+        percent=percent,
+        number=number,
+        per_dollar=per_dollar,
+        local_time=local_time,
     )
+    # Browsers ask for /favicon.ico whatever the page says; the static view serves it, so it
+    # is public like the other static files.
+    app.add_url_rule("/favicon.ico", endpoint="static", defaults={"filename": "favicon.ico"})
     app.context_processor(page_globals)
     app.after_request(finish_unit_of_work)
 

@@ -6,7 +6,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from workbench.models.enums import ADMINISTER, Role
-from workbench.services.accounts import AccountError, create_user, get_user, update_account
+from workbench.services.accounts import (
+    AccountError,
+    create_user,
+    get_user,
+    reset_password,
+    revoke_api_token,
+    update_account,
+)
+from workbench.services.audit import record_event
 from workbench.services.audit_log import (
     AuditFilter,
     get_audit_choices,
@@ -73,6 +81,25 @@ def update_user(user_id: int):
     return redirect(url_for("admin.users"))
 
 
+@blueprint.post("/users/<int:user_id>/reset-password")
+def reset_user_password(user_id: int) -> str:
+    """Give a person a one-time password, shown once here, to be changed at their next sign-in."""
+    user = get_user(work(), user_id) or abort(404)
+    password = reset_password(work(), user, by=current_user)
+    return render_template("admin/one_time_password.html", user=user, password=password)
+
+
+@blueprint.post("/users/<int:user_id>/revoke-token")
+def revoke_user_token(user_id: int):
+    """Revoke a person's API token (a leaked one, or someone leaving)."""
+    user = get_user(work(), user_id) or abort(404)
+    if revoke_api_token(work(), user, by=current_user):
+        flash(f"The API token of {user.email} is revoked.", "info")
+    else:
+        flash(f"{user.email} has no API token.", "info")
+    return redirect(url_for("admin.users"))
+
+
 @blueprint.get("/audit")
 def audit_log() -> str:
     """Show who did what, when, to which record, filtered by person, action, record or dates."""
@@ -84,6 +111,9 @@ def audit_log() -> str:
         until=_next_day(request.args.get("until")),
     )
     page = max(1, request.args.get("page", 1, type=int))
+    record_event(
+        work(), "audit.viewed", user_id=current_user.id, details={"filter": dict(request.args)}
+    )
     users, actions, targets = get_audit_choices(work())
     return render_template(
         "admin/audit.html",

@@ -2,19 +2,19 @@
 
 Authentication is a per-user bearer token (issued on the Account page), never the session
 cookie, so the API needs no CSRF token and a page's cookie cannot be replayed against it. The
-same role checks as the pages apply. Every refusal has one shape:
+same role checks as the pages apply. Every refusal, and any error under /api/ (even a 404 no
+route matches, a 413 or a 500), has one shape (web/errors.py json_errors):
 `{"errors": [{"field": <name or null>, "message": <why>}]}`.
 """
 
-from dataclasses import asdict
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import Blueprint, Response, abort, g, jsonify, request, url_for
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, Response, abort, current_app, g, jsonify, request, url_for
 
 from workbench import engine
-from workbench.errors import Problem, WorkbenchError, problems_from_lines
+from workbench.engine.parse import TOO_DEEP
+from workbench.errors import WorkbenchError, problems_from_lines
 from workbench.extensions import csrf
 from workbench.models import DocumentArtifact
 from workbench.models.enums import EDIT, READ
@@ -22,8 +22,7 @@ from workbench.services.accounts import get_user_by_token
 from workbench.services.negotiations import get_negotiation, record_offer
 from workbench.services.rates import RatesRequest, build_rates_report
 from workbench.services.review import get_document, list_documents
-from workbench.web.errors import HTTP_ERROR_CODES
-from workbench.web.security import permission_required
+from workbench.web.security import audit_view, permission_required
 from workbench.web.unit import work
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -41,26 +40,6 @@ def authenticate_token() -> Any:
         )
     g.api_user = user
     return None
-
-
-@blueprint.errorhandler(WorkbenchError)
-def refused(error: WorkbenchError) -> tuple[Response, int]:
-    """Answer a refusal with each problem's field and message."""
-    return _errors(error.problems, error.status)
-
-
-def http_error(error: HTTPException) -> tuple[Response, int]:
-    """Answer HTTP errors (404, 403...) in the same shape."""
-    return _errors([Problem(None, error.description)], error.code)
-
-
-# Registered for each code, as the app's own pages are: a handler by code comes first.
-for _code in HTTP_ERROR_CODES:
-    blueprint.register_error_handler(_code, http_error)
-
-
-def _errors(problems: list[Problem], status: int) -> tuple[Response, int]:
-    return jsonify(errors=[asdict(problem) for problem in problems]), status
 
 
 @blueprint.post("/evaluate")
@@ -95,7 +74,9 @@ def documents() -> Any:
 @permission_required(READ)
 def document(document_id: int) -> Any:
     """Describe one document: status, provenance and where to get the PDF."""
-    return jsonify(_document_json(get_document(work(), document_id) or abort(404)))
+    artifact = get_document(work(), document_id) or abort(404)
+    audit_view("document.viewed", artifact, via="api")
+    return jsonify(_document_json(artifact))
 
 
 @blueprint.get("/documents/<int:document_id>.pdf")
@@ -103,6 +84,7 @@ def document(document_id: int) -> Any:
 def document_pdf(document_id: int) -> Response:
     """Return the document's PDF bytes."""
     artifact = get_document(work(), document_id) or abort(404)
+    audit_view("document.pdf_read", artifact, disposition="api")
     return Response(artifact.pdf, mimetype="application/pdf", headers={"ETag": artifact.sha256})
 
 
@@ -111,9 +93,7 @@ def document_pdf(document_id: int) -> Response:
 def offers(negotiation_id: int) -> Any:
     """Record an offer or counteroffer (round, side, payment_model, pmpm, rates, response)."""
     negotiation = get_negotiation(work(), negotiation_id) or abort(404)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise WorkbenchError("the body must be a JSON object", status=400)
+    body = _json_object()
     offer = record_offer(work(), negotiation, user=g.api_user, **_offer_fields(body))
     return jsonify(
         id=offer.id,
@@ -121,6 +101,17 @@ def offers(negotiation_id: int) -> Any:
         side=str(offer.side),
         pmpm=None if offer.pmpm is None else str(offer.pmpm),
     ), 201
+
+
+def _json_object() -> dict:
+    """The request's JSON object, or a 400 naming what is wrong with it."""
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        raise WorkbenchError(f"the body is {TOO_DEEP}", status=400) from None
+    if not isinstance(body, dict):
+        raise WorkbenchError("the body must be a JSON object", status=400)
+    return body
 
 
 def _offer_fields(body: dict) -> dict:
@@ -156,6 +147,14 @@ def _decimal(field: str, value: Any) -> Decimal:
         raise WorkbenchError("must be a number", field) from None
 
 
+def _link(endpoint: str, **values: Any) -> str:
+    """An address for a client: under WORKBENCH_EXTERNAL_URL when it is configured, else a path
+    on this site. Never built from the request's Host header, which the client chooses."""
+    base = current_app.config.get("WORKBENCH_EXTERNAL_URL")
+    path = url_for(endpoint, **values)
+    return f"{base.rstrip('/')}{path}" if base else path
+
+
 def _document_json(artifact: DocumentArtifact) -> dict:
     return {
         "id": artifact.id,
@@ -169,5 +168,5 @@ def _document_json(artifact: DocumentArtifact) -> dict:
         "created_at": artifact.created_at.isoformat(),
         "stakeholders": artifact.inputs_snapshot.get("stakeholders", []),
         "scenario": artifact.inputs_snapshot.get("scenario", {}).get("name"),
-        "pdf": url_for("api.document_pdf", document_id=artifact.id, _external=True),
+        "pdf": _link("api.document_pdf", document_id=artifact.id),
     }

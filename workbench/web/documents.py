@@ -15,7 +15,7 @@ from flask_login import current_user
 from workbench.errors import WorkbenchError
 from workbench.models import DocumentArtifact
 from workbench.models.enums import EDIT, REVIEW, DocumentStatus
-from workbench.services.accounts import authenticate
+from workbench.services.accounts import AccountError, confirm_password
 from workbench.services.documents import DocumentError
 from workbench.services.review import (
     ReviewError,
@@ -32,7 +32,13 @@ from workbench.services.review import (
 from workbench.services.review_summary import get_review_summary, list_review_summaries
 from workbench.web.errors import show_on_form
 from workbench.web.forms.documents import GenerateForm, ReviewForm
-from workbench.web.security import login_is_fresh, permission_required, start_session
+from workbench.web.security import (
+    audit_view,
+    login_is_fresh,
+    permission_required,
+    sign_in_throttle,
+    start_session,
+)
 from workbench.web.unit import work
 
 blueprint = Blueprint("documents", __name__, url_prefix="/documents")
@@ -74,7 +80,9 @@ def generate():
 @blueprint.get("/<int:document_id>")
 def show(document_id: int) -> str:
     """Show a document: preview, who made it from which inputs, its versions and review."""
-    return _show_page(_document(document_id), ReviewForm(formdata=None))
+    artifact = _document(document_id)
+    audit_view("document.viewed", artifact)
+    return _show_page(artifact, ReviewForm(formdata=None))
 
 
 @blueprint.get("/<int:document_id>.pdf")
@@ -82,6 +90,7 @@ def pdf(document_id: int) -> Response:
     """Send the stored PDF bytes (inline for the preview, or as a download)."""
     artifact = _document(document_id)
     disposition = "attachment" if request.args.get("download") else "inline"
+    audit_view("document.pdf_read", artifact, disposition=disposition)
     response = Response(artifact.pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'{disposition}; filename="{_filename(artifact)}"'
     # The preview frames this response in our own page; everything else stays unframeable.
@@ -176,12 +185,13 @@ def _decision(document_id: int, step, message: str):
 
 
 def _signed_in_again(form: ReviewForm) -> bool:
-    """Check the password typed in the decision form; a right one starts a fresh session."""
-    user = authenticate(work(), current_user.email, form.password.data or "")
-    if user is None or user.id != current_user.id:
-        form.password.errors = [
-            "That is not your password (or it is empty): type it again; your comment is kept."
-        ]
+    """Check the password typed in the decision form (counted and locked like sign-in, and
+    audited); a right one starts a fresh session."""
+    user = current_user._get_current_object()
+    try:
+        confirm_password(work(), user, form.password.data or "", sign_in_throttle())
+    except AccountError as error:
+        form.password.errors = [f"{error.message} Type it again; your comment is kept."]
         return False
     start_session(user)
     return True

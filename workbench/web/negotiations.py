@@ -1,8 +1,11 @@
 """The negotiation log per payer: stage and next steps, meetings, offers by round, the gap."""
 
+from datetime import datetime
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from workbench.models import utcnow
 from workbench.models.enums import EDIT, OfferResponse
 from workbench.services.negotiations import (
     OFFER_RATE_CODES,
@@ -31,6 +34,7 @@ from workbench.web.forms.negotiations import (
     OfferResponseForm,
 )
 from workbench.web.security import permission_required
+from workbench.web.time_zones import local_time
 from workbench.web.unit import work
 
 blueprint = Blueprint("negotiations", __name__, url_prefix="/negotiations")
@@ -79,6 +83,7 @@ def new():
             show_on_form(form, error, "organization_id")
         else:
             flash(f"Negotiation with {negotiation.organization.name} opened.", "info")
+            _warn_if_past(negotiation.next_meeting_at)
             return redirect(url_for("negotiations.show", negotiation_id=negotiation.id))
     return render_template("negotiations/new.html", form=form), 422 if form.errors else 200
 
@@ -107,6 +112,7 @@ def update_status(negotiation_id: int):
         form.version.data = str(page.negotiation.version)
         return _show_page(page, status_form=form, conflict=str(error)), 409
     flash("Stage and next steps saved.", "info")
+    _warn_if_past(form.values()["next_meeting_at"])
     return _back(negotiation_id, "status")
 
 
@@ -115,7 +121,7 @@ def update_status(negotiation_id: int):
 def new_meeting(negotiation_id: int):
     """Record a meeting with the payer and who attended."""
     page = _page(negotiation_id)
-    form = MeetingForm(page.profiles, prefix="meeting")
+    form = MeetingForm(page.attendees, prefix="meeting")
     return _add_to_log(page, "meeting_form", form, record_meeting, "Meeting recorded.", "meetings")
 
 
@@ -169,6 +175,12 @@ def _add_to_log(page: NegotiationPage, form_name: str, form, record, message: st
     return _show_page(page, **{form_name: form}), 422
 
 
+def _warn_if_past(when: datetime | None) -> None:
+    """Saved as typed, but say so when the next meeting's time has already gone by."""
+    if when is not None and when < utcnow():
+        flash(f"The next meeting, {local_time(when)}, is in the past: check the date.", "warning")
+
+
 def _page(negotiation_id: int) -> NegotiationPage:
     return get_negotiation_page(work(), negotiation_id) or abort(404)
 
@@ -196,7 +208,7 @@ def _show_page(
         page=page,
         negotiation=negotiation,
         status_form=status_form,
-        meeting_form=meeting_form or MeetingForm(page.profiles, formdata=None, prefix="meeting"),
+        meeting_form=meeting_form or MeetingForm(page.attendees, formdata=None, prefix="meeting"),
         offer_form=offer_form,
         offer_meaning=get_offer_meaning(
             work(),

@@ -12,12 +12,14 @@ from flask import (
 )
 from flask_login import current_user
 
+from workbench.errors import Problem
 from workbench.models import Organization
 from workbench.models.enums import ADMINISTER, EDIT
 from workbench.services.claims_jobs import request_sizing
 from workbench.services.claims_sizings import latest_claims_offer, list_claims_sizings
 from workbench.services.claims_uploads import (
     CLAIMS,
+    CLAIMS_FORMAT,
     MEMBERS,
     SERVER_PATH,
     UPLOAD,
@@ -33,13 +35,12 @@ from workbench.services.organizations import (
     create_organization,
     delete_contact,
     delete_organization,
-    get_coverage_row,
     get_organization,
     get_organization_page,
-    list_codes_to_turn_on,
     list_organizations,
     list_profiles,
-    update_coverage_row,
+    update_contact,
+    update_coverage_matrix,
     update_organization,
 )
 from workbench.services.versioning import EditConflict
@@ -53,7 +54,12 @@ from workbench.web.forms.organizations import (
     CoverageForm,
     OrganizationForm,
 )
-from workbench.web.security import permission_required
+from workbench.web.security import (
+    audit_listing,
+    audit_refusal,
+    large_body,
+    permission_required,
+)
 from workbench.web.unit import work
 
 blueprint = Blueprint("organizations", __name__, url_prefix="/organizations")
@@ -155,6 +161,23 @@ def new_contact(organization_id: int):
     return _back(organization_id, "contacts")
 
 
+@blueprint.route("/<int:organization_id>/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@permission_required(EDIT)
+def edit_contact(organization_id: int, contact_id: int):
+    """Change a contact's name, title, email or phone."""
+    organization = _organization(organization_id)
+    contact = next((c for c in organization.contacts if c.id == contact_id), None) or abort(404)
+    form = ContactForm(obj=contact)
+    if form.validate_on_submit():
+        update_contact(work(), organization, contact_id, form.values(), current_user)
+        flash(f"{form.values()['name']} saved.", "info")
+        return _back(organization_id, "contacts")
+    page = render_template(
+        "organizations/contact.html", form=form, organization=organization, contact=contact
+    )
+    return page, 422 if form.errors else 200
+
+
 @blueprint.post("/<int:organization_id>/contacts/<int:contact_id>/delete")
 @permission_required(EDIT)
 def remove_contact(organization_id: int, contact_id: int):
@@ -165,48 +188,60 @@ def remove_contact(organization_id: int, contact_id: int):
     return _back(organization_id, "contacts")
 
 
-@blueprint.post("/<int:organization_id>/coverage/<int:code_id>")
+@blueprint.post("/<int:organization_id>/coverage")
 @permission_required(EDIT)
-def save_coverage(organization_id: int, code_id: int):
-    """Save one row of the coverage matrix (htmx): answer the saved row, or the row with errors."""
-    organization = _organization(organization_id)
-    form = CoverageForm(prefix=f"c{code_id}")
-    row = get_coverage_row(work(), organization, code_id) or abort(404)
-    if not form.validate_on_submit():
-        return _row(organization, row, form), 422
+def save_coverage(organization_id: int):
+    """Save the coverage matrix with one button: every changed row, or none (422 with the rows
+    as typed and each problem under its row; 409 when someone saved a row since)."""
+    page = get_organization_page(work(), organization_id) or abort(404)
+    forms = {
+        row.code_id: CoverageForm(prefix=f"c{row.code_id}")
+        for row in page.coverage
+        if f"c{row.code_id}-version" in request.form
+    }
+    if not all([form.validate_on_submit() for form in forms.values()]):
+        return _show_page(page, ContactForm(formdata=None), coverage_forms=forms), 422
+    edits = {code_id: (int(form.version.data), form.values()) for code_id, form in forms.items()}
     try:
-        saved = update_coverage_row(
-            work(), organization, code_id, int(form.version.data), form.values(), current_user
-        )
+        saved = update_coverage_matrix(work(), page.organization, edits, current_user)
     except OrganizationError as error:
-        show_on_form(form, error, "rate")
-        return _row(organization, row, form), 422
+        for code_id, form in forms.items():
+            show_on_form(form, _row_problems(error, code_id), "status")
+        return _show_page(page, ContactForm(formdata=None), coverage_forms=forms), 422
     except EditConflict as error:
-        current = get_coverage_row(work(), organization, code_id)
-        form.version.data = str(current.coverage_version)
-        return _row(organization, current, form, conflict=str(error)), 409
-    # The "codes to turn on" list refreshes itself when it hears this event.
-    answer = _row(organization, saved, _coverage_form(saved), saved_now=True)
-    return answer, 200, {"HX-Trigger": "coverage-saved"}
+        page = get_organization_page(work(), organization_id)
+        # Their save stands; saving these rows again now replaces it on purpose.
+        for row in page.coverage:
+            if row.code_id in forms:
+                forms[row.code_id].version.data = str(row.coverage_version)
+        return _show_page(
+            page, ContactForm(formdata=None), coverage_forms=forms, conflict=str(error)
+        ), 409
+    flash(f"Saved {', '.join(saved)}." if saved else "Nothing had changed.", "info")
+    return _back(organization_id, "coverage")
 
 
-@blueprint.get("/<int:organization_id>/codes-to-turn-on")
-def codes_to_turn_on(organization_id: int) -> str:
-    """Show the codes this payer does not pay yet (htmx refreshes it after a row is saved)."""
-    organization = _organization(organization_id)
-    return render_template(
-        "organizations/_turn_on.html",
-        organization=organization,
-        codes_to_turn_on=list_codes_to_turn_on(work(), organization),
+def _row_problems(error: OrganizationError, code_id: int) -> OrganizationError:
+    """The problems of one matrix row, named as that row's form names its fields."""
+    prefix = f"c{code_id}-"
+    return OrganizationError(
+        error.message,
+        problems=[
+            Problem(p.field.removeprefix(prefix), p.message)
+            for p in error.problems
+            if p.field and p.field.startswith(prefix)
+        ],
     )
 
 
 @blueprint.post("/<int:organization_id>/claims")
 @permission_required(EDIT)
+@large_body("WORKBENCH_UPLOAD_MAX_REQUEST_BYTES")
 def upload_claims(organization_id: int):
     """Take an uploaded members and claims file and size them in the background (job page)."""
     organization = _organization(organization_id)
     if any(name.endswith("_path") for name in request.form):
+        audit_refusal("claims.server_path_refused", organization, reason="not an administrator")
         abort(403)  # files on the server are an administrator's choice (size_server_claims)
     form = ClaimsUploadForm()
     if not form.validate_on_submit():
@@ -222,6 +257,7 @@ def upload_claims(organization_id: int):
         )
     except ClaimsUploadError as error:
         discard(files)
+        audit_refusal("claims.upload_refused", organization, error)
         show_on_form(form, error, "claims")
         return _claims_refused(organization_id, upload_form=form), error.status
     except BaseException:
@@ -238,13 +274,15 @@ def size_server_claims(organization_id: int):
     form = ClaimsPathsForm(prefix="server")
     if not form.validate_on_submit():
         return _claims_refused(organization_id, paths_form=form), 422
-    limit = current_app.config["WORKBENCH_CLAIMS_MAX_BYTES"]
+    config = current_app.config
+    folder, limit = config["WORKBENCH_CLAIMS_SERVER_DIR"], config["WORKBENCH_CLAIMS_MAX_BYTES"]
     try:
         files = [
-            server_file(form.members_path.data, MEMBERS, limit),
-            server_file(form.claims_path.data, CLAIMS, limit),
+            server_file(form.members_path.data, MEMBERS, folder, limit),
+            server_file(form.claims_path.data, CLAIMS, folder, limit),
         ]
     except ClaimsUploadError as error:
+        audit_refusal("claims.server_path_refused", organization, error)
         show_on_form(
             form, error, "claims_path", {"members": "members_path", "claims": "claims_path"}
         )
@@ -275,19 +313,26 @@ def _show_page(
     contact_form: ContactForm,
     upload_form: ClaimsUploadForm | None = None,
     paths_form: ClaimsPathsForm | None = None,
+    coverage_forms: dict[int, CoverageForm] | None = None,
+    conflict: str = "",
 ) -> str:
-    forms = {row.code_id: _coverage_form(row) for row in page.coverage}
+    """Render the page; the matrix rows posted come back as typed, the others as saved."""
+    forms = {row.code_id: _coverage_form(row) for row in page.coverage} | (coverage_forms or {})
     organization_id = page.organization.id
     return render_template(
         "organizations/show.html",
         page=page,
         contact_form=contact_form,
         coverage_forms=forms,
-        sizings=list_claims_sizings(work(), organization_id),
+        sizings=audit_listing(
+            "claims_sizings.viewed", list_claims_sizings(work(), organization_id)
+        ),
         claims_offer=latest_claims_offer(work(), organization_id),
         upload_form=upload_form or ClaimsUploadForm(formdata=None),
         paths_form=paths_form or ClaimsPathsForm(formdata=None, prefix="server"),
         claims_limit=size_text(current_app.config["WORKBENCH_CLAIMS_MAX_BYTES"]),
+        claims_format=CLAIMS_FORMAT,
+        coverage_conflict=conflict,
     )
 
 
@@ -304,17 +349,4 @@ def _coverage_form(row) -> CoverageForm:
     """A row's form filled from the saved values (not from the request)."""
     return CoverageForm(
         formdata=None, prefix=f"c{row.code_id}", obj=row, version=str(row.coverage_version)
-    )
-
-
-def _row(
-    organization: Organization, row, form: CoverageForm, conflict: str = "", saved_now=False
-) -> str:
-    return render_template(
-        "organizations/_coverage_row.html",
-        organization=organization,
-        row=row,
-        form=form,
-        conflict=conflict,
-        saved_now=saved_now,
     )

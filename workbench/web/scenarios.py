@@ -14,7 +14,7 @@ from flask import (
 from flask_login import current_user
 
 from workbench import engine
-from workbench.errors import WorkbenchError
+from workbench.errors import ConflictError, WorkbenchError
 from workbench.models.enums import EDIT, READ
 from workbench.services.claims_sizings import (
     ClaimsOffer,
@@ -57,7 +57,7 @@ from workbench.web.forms.scenarios import (
     scenario_mapping,
     touched_inputs,
 )
-from workbench.web.security import permission_required
+from workbench.web.security import audit_view, permission_required
 from workbench.web.unit import work
 
 blueprint = Blueprint("scenarios", __name__, url_prefix="/scenarios")
@@ -187,6 +187,7 @@ def delete(scenario_id: int):
 def export(scenario_id: int) -> Response:
     """Download the scenario as a YAML file that `workbench rates` reads."""
     filename, text = get_scenario_yaml(work(), scenario_id) or abort(404)
+    audit_view("scenario.exported", scenario_id=scenario_id, filename=filename)
     response = Response(text, mimetype="application/yaml")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -227,15 +228,17 @@ def _submit(scenario_id: int | None):
         data = apply_row_action(form_state(form), action, payer)
         return _changed_rows_page(scenario_id, data, focus=focus_after(action, data))
     mapping = scenario_mapping(form)
+    claims_used = request.form.get("claims_sizing", "")
     try:
         record = _save(scenario_id, form, mapping)
+        if claims_used.isdigit():
+            use_claims_sizing(work(), record, int(claims_used), current_user.id)
     except engine.ScenarioError as error:
         return _posted_page(form, scenario_id, mapping, errors=error.errors), 422
     except EditConflict as error:
         return _posted_page(form, scenario_id, mapping, conflict=str(error)), 409
-    claims_used = request.form.get("claims_sizing", "")
-    if claims_used.isdigit():
-        use_claims_sizing(work(), record, int(claims_used), current_user.id)
+    except ConflictError as error:  # another organization's claims: nothing is saved
+        return _posted_page(form, scenario_id, mapping, errors=[str(error.problems[0])]), 409
     flash(f"Saved “{record.name}”.", "info")
     return redirect(url_for("scenarios.show", scenario_id=record.id))
 

@@ -116,7 +116,7 @@ def evaluate_offer(
     else:
         terms = replace(point.terms, pmpm=level)
     result = outcome(scenario, terms).result
-    assert result.zone is not None  # every priced model has a zone
+    assert result.zone is not None  # every priced model has a zone  # nosec B101 # an invariant of the engine, not a check of input
     return OfferOutcome(
         model=chosen,
         rate=rate,

@@ -4,7 +4,7 @@ A job's holder writes `heartbeat_at` while it has the job, so a job left by a ki
 can be told from a slow one and failed. Jobs already in the table get their last known time.
 
 Revision ID: e5c1a9d3b7f2
-Revises: c4f8a1d2e3b5
+Revises: c4a8e91d2b57
 Create Date: 2026-12-04 19:45:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e5c1a9d3b7f2'
-down_revision = 'c4f8a1d2e3b5'
+down_revision = 'c4a8e91d2b57'
 branch_labels = None
 depends_on = None
 

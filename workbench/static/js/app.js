@@ -88,3 +88,50 @@ document.addEventListener("htmx:load", (event) => {
     input.addEventListener("input", (inner) => inner.stopPropagation());
   });
 });
+
+// The coverage matrix saves with one button: mark each row changed since the page loaded as not
+// saved yet, so nobody leaves the page believing an edited row was kept.
+document.addEventListener("input", (event) => markUnsavedRow(event.target));
+document.addEventListener("change", (event) => markUnsavedRow(event.target));
+
+function markUnsavedRow(input) {
+  const row = input.closest && input.closest("tr[data-coverage-row]");
+  if (!row) return;
+  row.classList.add("row-unsaved");
+  const note = row.querySelector("[data-unsaved]");
+  if (note) note.hidden = false;
+}
+
+// The organization form: choosing a payer type picks its stakeholder profile while none is chosen.
+document.addEventListener("change", (event) => {
+  const select = event.target;
+  if (!select.dataset || !select.dataset.suggestsProfile) return;
+  const profile = document.getElementById(select.dataset.profileSelect);
+  const suggested = JSON.parse(select.dataset.suggestsProfile)[select.value];
+  if (profile && !profile.value && suggested) profile.value = String(suggested);
+});
+
+// After an htmx swap, focus must not be lost with the element that held it: when the focused
+// element was inside the swapped region, move focus to the first error in the new content, else
+// to its heading (made focusable for the purpose). Other swaps (the live figures beside the
+// input being typed in, a job's progress) leave focus where it is.
+let focusWasInSwap = false;
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const active = document.activeElement;
+  focusWasInSwap = Boolean(active && active !== document.body && event.detail.target.contains(active));
+});
+document.addEventListener("htmx:afterSettle", (event) => {
+  const active = document.activeElement;
+  const lost = !active || active === document.body || !active.isConnected;
+  if (!focusWasInSwap || !lost) return;
+  focusWasInSwap = false;
+  const region = event.detail.target.isConnected ? event.detail.target : event.target;
+  const target =
+    region.querySelector('[aria-invalid="true"], [role="alert"]') ||
+    region.querySelector("h1, h2, h3, legend") ||
+    region;
+  if (!target.matches("a, button, input, select, textarea, [tabindex]")) {
+    target.setAttribute("tabindex", "-1");
+  }
+  target.focus();
+});

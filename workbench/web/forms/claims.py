@@ -50,13 +50,14 @@ class ClaimsPathsForm(PayerFilter, WorkbenchForm):
 
     members_path = StringField(
         "Members file on the server",
-        validators=[DataRequired("Give the members file's full path.")],
-        description="A full path, e.g. /data/extracts/members.parquet.",
+        validators=[DataRequired("Give the members file's path.")],
+        description="A file in the server's claims folder (WORKBENCH_CLAIMS_SERVER_DIR), "
+        "e.g. 2024/members.parquet.",
     )
     claims_path = StringField(
         "Claims file on the server",
-        validators=[DataRequired("Give the claims file's full path.")],
-        description="A full path. Files given this way are read, never deleted.",
+        validators=[DataRequired("Give the claims file's path.")],
+        description="A file in the same folder. Files given this way are read, never deleted.",
     )
     payer = StringField(
         "Payer name",

@@ -1,7 +1,5 @@
 """Forms for the negotiation log: opening a negotiation, its stage, meetings and offers."""
 
-from datetime import UTC, datetime
-
 from wtforms import (
     DateTimeLocalField,
     IntegerField,
@@ -13,11 +11,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from workbench.models import Organization, Scenario, StakeholderProfile
+from workbench.models import Organization, Scenario
 from workbench.models.enums import NegotiationStage, OfferResponse, OfferSide, PaymentModel
-from workbench.services.negotiations import OFFER_RATE_CODES
+from workbench.services.negotiations import OFFER_RATE_CODES, Attendee
 from workbench.web.forms import WorkbenchForm, choices
 from workbench.web.forms.organizations import AmountField, VersionedForm, labelled, optional_int
+from workbench.web.time_zones import person_zone_name, typed_to_utc, utc_to_typed
 
 STAGE_LABELS = {stage: stage.value.replace("_", " ").capitalize() for stage in NegotiationStage}
 SIDE_LABELS = {OfferSide.OURS: "Ours (our ask)", OfferSide.THEIRS: "Theirs (their offer)"}
@@ -25,9 +24,9 @@ RESPONSE_LABELS = {response: response.value.capitalize() for response in OfferRe
 WHEN_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-def in_utc(value: datetime | None) -> datetime | None:
-    """Read a browser's date and time (no zone) as UTC, the zone every page shows."""
-    return value.replace(tzinfo=UTC) if value else None
+def in_your_time(label: str) -> str:
+    """A time field's label, naming the zone it is typed in (the person's)."""
+    return f"{label} (your time, {person_zone_name()})"
 
 
 class NegotiationFields(VersionedForm):
@@ -40,7 +39,7 @@ class NegotiationFields(VersionedForm):
     )
     stage = SelectField("Stage", choices=labelled(STAGE_LABELS))
     next_meeting_at = DateTimeLocalField(
-        "Next meeting (UTC)", format=WHEN_FORMAT, validators=[Optional()]
+        "Next meeting", format=WHEN_FORMAT, validators=[Optional()]
     )
     next_steps = TextAreaField(
         "Next steps",
@@ -48,12 +47,19 @@ class NegotiationFields(VersionedForm):
         description="Who does what before the next meeting.",
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.next_meeting_at.label.text = in_your_time("Next meeting")
+        if not self.next_meeting_at.raw_data:
+            # Read from the record (UTC): shown in the person's zone, as they will type it back.
+            self.next_meeting_at.data = utc_to_typed(self.next_meeting_at.data)
+
     def values(self) -> dict:
-        """Return the negotiation's fields as the service saves them."""
+        """Return the negotiation's fields as the service saves them (times in UTC)."""
         return {
             "title": self.title.data.strip(),
             "stage": NegotiationStage(self.stage.data),
-            "next_meeting_at": in_utc(self.next_meeting_at.data),
+            "next_meeting_at": typed_to_utc(self.next_meeting_at.data),
             "next_steps": (self.next_steps.data or "").strip() or None,
         }
 
@@ -73,28 +79,26 @@ class NegotiationStatusForm(NegotiationFields):
 
 
 class MeetingForm(WorkbenchForm):
-    held_at = DateTimeLocalField(
-        "Date and time (UTC)", format=WHEN_FORMAT, validators=[DataRequired()]
-    )
+    held_at = DateTimeLocalField("Date and time", format=WHEN_FORMAT, validators=[DataRequired()])
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     attendees = SelectMultipleField(
-        "Attendees (by stakeholder profile)",
-        coerce=int,
+        "Attendees (their contacts and our team; the role in brackets)",
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
     notes = TextAreaField("Notes", validators=[Length(max=20000)])
 
-    def __init__(self, profiles: tuple[StakeholderProfile, ...], *args, **kwargs) -> None:
+    def __init__(self, people: tuple[Attendee, ...], *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.attendees.choices = choices((str(p.id), p.name) for p in profiles)
+        self.held_at.label.text = in_your_time("Date and time")
+        self.attendees.choices = choices((person.key, person.label) for person in people)
 
     def values(self) -> dict:
-        """Return the meeting as the service records it."""
+        """Return the meeting as the service records it (its time in UTC)."""
         return {
-            "held_at": in_utc(self.held_at.data),
+            "held_at": typed_to_utc(self.held_at.data),
             "title": self.title.data.strip(),
-            "attendee_ids": list(self.attendees.data or []),
+            "attendee_keys": list(self.attendees.data or []),
             "notes": (self.notes.data or "").strip() or None,
         }
 

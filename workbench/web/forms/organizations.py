@@ -1,5 +1,6 @@
 """Forms for organizations, their contacts and the rows of the code-coverage matrix."""
 
+import json
 from decimal import Decimal, InvalidOperation
 
 from wtforms import (
@@ -24,7 +25,12 @@ from wtforms.widgets import TextInput
 
 from workbench.models import StakeholderProfile
 from workbench.models.enums import CoverageStatus, OrganizationKind, PayerType
-from workbench.services.organizations import CoverageValues, OrganizationValues, amount_problem
+from workbench.services.organizations import (
+    CoverageValues,
+    OrganizationValues,
+    amount_problem,
+    suggested_profiles,
+)
 from workbench.web.forms import WorkbenchForm, choices
 
 KIND_LABELS = {
@@ -109,7 +115,8 @@ class OrganizationForm(VersionedForm):
     payer_type = SelectField(
         "Payer type",
         coerce=lambda value: value or None,
-        choices=labelled(PAYER_TYPE_LABELS, empty="Not a payer / not known"),
+        choices=labelled(PAYER_TYPE_LABELS, empty="None (not a payer)"),
+        description="Picking one suggests its stakeholder profile.",
     )
     profile_id = SelectField(
         "Stakeholder profile",
@@ -132,6 +139,15 @@ class OrganizationForm(VersionedForm):
         self.profile_id.choices = choices(
             [("", "None chosen"), *((str(p.id), p.name) for p in profiles)]
         )
+        # app.js picks the profile suggested for the payer type chosen, if none is chosen yet.
+        self.payer_type.render_kw = {
+            "data-suggests-profile": json.dumps(suggested_profiles(profiles)),
+            "data-profile-select": self.profile_id.id,
+        }
+
+    def validate_payer_type(self, field: SelectField) -> None:
+        if self.kind.data == OrganizationKind.PAYER and not field.data:
+            raise ValidationError("Choose the payer type: the briefs and the figures use it.")
 
     def values(self) -> OrganizationValues:
         """Return the typed values the service saves."""
@@ -168,7 +184,14 @@ class ContactForm(WorkbenchForm):
 
 
 class CoverageForm(VersionedForm):
-    """One row of the coverage matrix; each row has its own prefix (c<code id>)."""
+    """One row of the coverage matrix; each row has its own prefix (c<code id>).
+
+    The matrix is one HTML form with one CSRF token, which CSRFProtect checks for the whole
+    request before the view runs; the rows carry none of their own.
+    """
+
+    class Meta:
+        csrf = False
 
     status = SelectField("Covered", choices=labelled(COVERAGE_LABELS))
     rate = AmountField("Rate")
