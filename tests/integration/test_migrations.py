@@ -110,6 +110,8 @@ def test_a_meeting_s_profile_attendees_become_named_attendees_and_back(database_
         people = db.session.execute(
             text("SELECT meeting_id, name, profile_id, contact_id FROM meeting_attendees")
         ).all()
+        # End the read: on PostgreSQL its lock would make the downgrade's DROP TABLE wait forever.
+        db.session.commit()
         downgrade(directory=str(MIGRATIONS_DIR), revision="9c1e7b2f4a10")
         profiles = db.session.execute(
             text("SELECT meeting_id, profile_id FROM meeting_attendees")
