@@ -36,7 +36,8 @@ def register_operations(app: "Flask") -> None:
     """Fail the jobs a previous process left behind, now and every so often before a request."""
     from workbench.services.jobs import sweep_stale_jobs
 
-    sweep_stale_jobs(app)
+    with app.app_context():
+        sweep_stale_jobs(app)
     every = app.config["WORKBENCH_JOB_SWEEP_SECONDS"]
     app.before_request(lambda: sweep_stale_jobs(app, every))
 

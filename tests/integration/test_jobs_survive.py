@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import uuid
 from datetime import timedelta
@@ -63,6 +64,15 @@ RQ_WORKER = textwrap.dedent(
 def _sleep(session, params, job):
     time.sleep(600)
     raise AssertionError("the test kills this job long before")
+
+
+RELEASE_SIZINGS = threading.Event()
+
+
+@job_handler("test_slow_sizing", "claims", "WORKBENCH_CLAIMS_SECONDS")
+def _slow_sizing(session, params, job):
+    RELEASE_SIZINGS.wait(120)
+    raise RuntimeError("released")
 
 
 def uploaded(folder: str) -> list[dict]:
@@ -209,3 +219,24 @@ def test_a_job_past_its_time_limit_is_failed_and_says_which_limit(app_with, tmp_
         )
         assert not Path(files[0]["path"]).exists()
         db.session.remove()
+
+
+def test_renders_have_their_own_slots_and_never_wait_behind_sizings(library, app, finished_job):
+    RELEASE_SIZINGS.clear()
+    sizings = [enqueue_job(db.session, "test_slow_sizing", {}, None).id for _ in range(2)]
+    commit(db.session)
+    try:
+        wait_for(running_job)
+        request = build_document_request(db.session, "executive-summary", (), "Riverside")
+        _, render = request_document(db.session, example("worked-example.yaml"), request)
+        commit(db.session)
+
+        assert finished_job(render.id, seconds=90).status == JobStatus.SUCCEEDED
+        assert [db.session.get(Job, job_id).status for job_id in sizings] == [
+            JobStatus.RUNNING,
+            JobStatus.QUEUED,  # one sizing at a time: it takes the machine's memory
+        ]
+    finally:
+        RELEASE_SIZINGS.set()
+        for job_id in sizings:
+            finished_job(job_id)

@@ -266,8 +266,8 @@ def fail_stale_jobs(session: Session) -> list[int]:
 def sweep_stale_jobs(app: Flask, every_seconds: float | None = None) -> None:
     """Fail stale jobs in a unit of their own, at most once every `every_seconds` per database.
 
-    Called at start-up (every_seconds None: always) and before requests; a database not yet
-    migrated, or one that does not answer, is left for the next time.
+    Called in an app context, at start-up (every_seconds None: always) and before requests; a
+    database not yet migrated, or one that does not answer, is left for the next time.
     """
     from workbench.extensions import db
 
@@ -277,7 +277,7 @@ def sweep_stale_jobs(app: Flask, every_seconds: float | None = None) -> None:
         return
     _last_sweep[key] = moment
     try:
-        with app.app_context(), Session(db.engine) as session, unit_of_work(session):
+        with Session(db.engine) as session, unit_of_work(session):
             if inspect(session.connection()).has_table(Job.__tablename__):  # else: before init
                 fail_stale_jobs(session)
     except SQLAlchemyError as error:
