@@ -134,8 +134,9 @@ class Dashboard:
         return all(step.done for step in self.checklist)
 
 
-def get_checklist(session: Session) -> tuple[ChecklistStep, ...]:
-    """Tick the first-run steps: ours, payer, scenario, proposal, review, negotiation."""
+def get_checklist(session: Session, ours: Organization | None) -> tuple[ChecklistStep, ...]:
+    """Tick the first-run steps: ours, payer, scenario, proposal, review, negotiation (one
+    query for the five that the database answers)."""
     proposal = DocumentArtifact.kind == DocumentKind.PROPOSAL
     approved = DocumentArtifact.status.in_((DocumentStatus.APPROVED, DocumentStatus.SENT))
     found = {
@@ -150,10 +151,10 @@ def get_checklist(session: Session) -> tuple[ChecklistStep, ...]:
         "review": exists().where(proposal, approved),
         "negotiation": exists().where(Negotiation.id.is_not(None)),
     }
-    ours = ChecklistStep("our_organization", get_our_organization(session) is not None)
+    done = session.execute(select(*(q.label(key) for key, q in found.items()))).one()
     return (
-        ours,
-        *(ChecklistStep(key, bool(session.scalar(select(q)))) for key, q in found.items()),
+        ChecklistStep("our_organization", ours is not None),
+        *(ChecklistStep(key, bool(value)) for key, value in zip(found, done, strict=True)),
     )
 
 
@@ -211,7 +212,7 @@ def get_dashboard(session: Session, now: datetime, user: User) -> Dashboard:
         upcoming[:8],
         review,
         list_sent_back(session, user),
-        get_checklist(session),
+        get_checklist(session, ours),
         ours.name if ours else None,
         get_library_overview(session),
     )
