@@ -56,7 +56,7 @@ audit-deps: install
 
 # One pytest worker per core; each makes its own template databases (tests/conftest.py).
 test: install system-packages lint
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --durations=15
 
 # Build the wheel, install it in a fresh environment outside the checkout, and use it there.
 wheel-check: install

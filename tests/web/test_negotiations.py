@@ -463,6 +463,11 @@ def test_the_stage_follows_the_proposal_and_the_payers_counteroffer(web, scenari
     )
     dashboard = web.get("/").get_data(as_text=True)
     assert re.search(r"Countered\s*<small[^>]*>\(1\)", dashboard), dashboard
+    # Opening another negotiation with this payer starts the form where its proposal is.
+    with web.db() as session:
+        payer_id = session.get(Negotiation, negotiation_id).organization_id
+    opened = web.get(f"/negotiations/new?organization_id={payer_id}").get_data(as_text=True)
+    assert re.search(r'<option (selected value="sent"|value="sent" selected)', opened), opened
 
 
 def test_an_agreed_negotiation_is_not_moved_by_a_late_counteroffer(web):

@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from workbench.documents.charts import Chart, Series, lines_by_round
@@ -380,16 +380,34 @@ STAGE_OF_PROPOSAL = {
 def proposal_stage(session: Session, organization_id: int) -> NegotiationStage | None:
     """The furthest stage the payer's proposals have reached (None before any proposal), so a
     negotiation opened after its proposal was approved does not start at Background."""
-    statuses = session.scalars(
-        select(DocumentArtifact.status)
-        .join(Scenario, DocumentArtifact.scenario_id == Scenario.id)
-        .where(
-            DocumentArtifact.kind == DocumentKind.PROPOSAL,
-            Scenario.organization_id == organization_id,
-        )
+    proposals = session.scalars(
+        select(DocumentArtifact)
+        .where(DocumentArtifact.kind == DocumentKind.PROPOSAL)
+        .options(selectinload(DocumentArtifact.scenario))
     )
-    stages = [STAGE_OF_PROPOSAL[status] for status in statuses]
+    stages = [
+        STAGE_OF_PROPOSAL[proposal.status]
+        for proposal in proposals
+        if proposal.scenario is not None
+        and scenario_payer(session, proposal.scenario) == organization_id
+    ]
     return max(stages, key=PIPELINE.index, default=None)
+
+
+def scenario_payer(session: Session, scenario: Scenario) -> int | None:
+    """The payer a scenario is for: the organization it links, else the one its focus payer
+    names (a scenario imported from a file names its payer but links none)."""
+    if scenario.organization_id is not None:
+        return scenario.organization_id
+    name = scenario.inputs.get("focus_payer")
+    if not name:
+        return None
+    query = select(Organization.id).where(
+        func.lower(Organization.name) == str(name).strip().lower(),
+        live(Organization),
+        Organization.kind != OrganizationKind.OWN,
+    )
+    return session.scalars(query.order_by(Organization.id)).first()
 
 
 def update_negotiation(

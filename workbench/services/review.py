@@ -9,7 +9,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload
 
@@ -19,14 +19,13 @@ from workbench.errors import ConflictError
 from workbench.models import (
     DocumentArtifact,
     Job,
-    Organization,
     Scenario,
     StakeholderProfile,
     User,
     live,
     utcnow,
 )
-from workbench.models.enums import DocumentKind, DocumentStatus, NegotiationStage, OrganizationKind
+from workbench.models.enums import DocumentKind, DocumentStatus, NegotiationStage
 from workbench.services.audit import record_event
 from workbench.services.documents import (
     build_document_request,
@@ -34,7 +33,7 @@ from workbench.services.documents import (
     request_document,
     write_stamp,
 )
-from workbench.services.negotiations import advance_stage, negotiations_with
+from workbench.services.negotiations import advance_stage, negotiations_with, scenario_payer
 
 
 class ReviewError(ConflictError):
@@ -288,20 +287,6 @@ def _follow_proposal(
     """Move the payer's negotiations along with its proposal (see advance_stage)."""
     if scenario is None:
         return
-    organization_id = scenario.organization_id or _payer_named(
-        session, scenario.inputs.get("focus_payer")
-    )
+    organization_id = scenario_payer(session, scenario)
     because = f"proposal from scenario {scenario.name!r} {what}"
     advance_stage(session, negotiations_with(session, organization_id), stage, user.id, because)
-
-
-def _payer_named(session: Session, name: str | None) -> int | None:
-    """The organization a scenario means when it names its focus payer but links none."""
-    if not name:
-        return None
-    query = select(Organization.id).where(
-        func.lower(Organization.name) == name.strip().lower(),
-        live(Organization),
-        Organization.kind != OrganizationKind.OWN,
-    )
-    return session.scalars(query.order_by(Organization.id)).first()

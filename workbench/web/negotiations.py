@@ -16,6 +16,7 @@ from workbench.services.negotiations import (
     get_offer_meaning,
     list_negotiations,
     list_payers,
+    proposal_stage,
     record_meeting,
     record_offer,
     update_negotiation,
@@ -71,6 +72,9 @@ def new():
     form = NegotiationCreateForm(list_payers(work()))
     if request.method == "GET":
         form.organization_id.data = request.args.get("organization_id", type=int)
+        reached = form.organization_id.data and proposal_stage(work(), form.organization_id.data)
+        if reached:
+            form.stage.data = reached.value  # opened from a payer whose proposal has moved on
     if form.validate_on_submit():
         try:
             negotiation = create_negotiation(
