@@ -34,10 +34,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> "Flask":
 
 def register_operations(app: "Flask") -> None:
     """Fail the jobs a previous process left behind, now and every so often before a request."""
+    from workbench.extensions import db
     from workbench.services.jobs import sweep_stale_jobs
 
     with app.app_context():
         sweep_stale_jobs(app)
+        # The sweep's connection is not kept in the pool: a process forked from this one
+        # (gunicorn's workers) must not share it, and an app built and dropped (a command, a
+        # test) would otherwise leave it open until the garbage collector found it.
+        db.engine.dispose()
     every = app.config["WORKBENCH_JOB_SWEEP_SECONDS"]
     app.before_request(lambda: sweep_stale_jobs(app, every))
 

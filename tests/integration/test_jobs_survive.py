@@ -240,3 +240,12 @@ def test_renders_have_their_own_slots_and_never_wait_behind_sizings(library, app
         RELEASE_SIZINGS.set()
         for job_id in sizings:
             finished_job(job_id)
+
+
+def test_building_an_app_leaves_no_connection_open(database_url, tmp_path):
+    """The start-up sweep's connection is closed: gunicorn's forked workers must not share it,
+    and an app built and dropped must not leave it for the garbage collector."""
+    app = make_app(database_url, tmp_path / "built")
+    with app.app_context():
+        assert db.engine.pool.checkedin() == 0
+        db.engine.dispose()
