@@ -94,6 +94,14 @@ def test_payer_facing_documents_never_show_our_cost_margin_or_zone(
     assert "provider net" not in text and "allocated" not in text
 
 
+def test_the_proposal_states_its_warnings_in_words_once(render_contract):
+    """The payer's analyst reads sentences, not the engine's field paths, one line per year."""
+    text = squeeze(render_contract(WORKED, "proposal").text)
+
+    assert "terms.minimum_savings_rate" not in text and "cost_cv" not in text
+    assert text.count("The minimum savings rate of 2.0% is below what a benchmark") == 1
+
+
 def test_the_executive_summary_shows_our_side_with_the_terms_fixed(render_contract):
     document = render_contract(WORKED, "executive-summary")
     text, internal = squeeze(document.text), document.context.internal

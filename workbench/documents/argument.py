@@ -317,6 +317,11 @@ def warnings_for_reader(evaluation: ContractEvaluation) -> list[str]:
     return warnings
 
 
+def warnings_in_words(evaluation: ContractEvaluation) -> tuple[str, ...]:
+    """The warnings as a document's reader gets them: said once, as sentences, no field paths."""
+    return tuple(_in_words(w) for w in warnings_for_reader(evaluation))
+
+
 def _in_words(warning: str) -> str:
     """A warning for a reader of the document: without its field path, as a sentence."""
     _, _, rule = warning.partition(": ")
@@ -333,7 +338,7 @@ def open_issues(
     """List what the executive should settle before approving, from this scenario's figures."""
     result, scenario = evaluation.result, evaluation.scenario
     payer = result.focus_payer
-    issues = [_in_words(w) for w in warnings_for_reader(evaluation)]
+    issues = list(warnings_in_words(evaluation))
     if not scenario.focus.rates and result.model != "bundled":
         issues.append(f"{payer} does not pay the CoCM codes yet: the ask assumes it will.")
     if value_first(result):

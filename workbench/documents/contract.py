@@ -173,7 +173,7 @@ def build_contract_context(
         integration_model=model,
         timeline=argument.timeline(scenario),
         models=_models(comparison.models, result.model),
-        warnings=evaluation.warnings,
+        warnings=argument.warnings_in_words(evaluation),
         internal=internal,
         charts=charts_for(evaluation, internal, request.kind),
     )
