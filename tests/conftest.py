@@ -39,6 +39,10 @@ TEMPLATES = ("migrated", "library")
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
+# Every app a test builds, so its connections are closed when the test ends (close_made_apps).
+MADE_APPS: list[Flask] = []
+
+
 def make_app(database_url: str, instance_path: Path, **extra) -> Flask:
     """Build an app for tests: its own instance folder and database, CSRF checks on."""
     config = {
@@ -47,7 +51,23 @@ def make_app(database_url: str, instance_path: Path, **extra) -> Flask:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "INSTANCE_PATH": str(instance_path),
     }
-    return create_app(config | extra)
+    app = create_app(config | extra)
+    MADE_APPS.append(app)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def close_made_apps() -> Iterator[None]:
+    """Close the pooled connections of every app the test built, at its end.
+
+    A test that builds an app and drops it would otherwise leave them to the garbage collector,
+    whose psycopg ResourceWarning then fails whichever test happens to be running.
+    """
+    yield
+    while MADE_APPS:
+        with MADE_APPS.pop().app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def fill_template(url: str, folder: Path, with_library: bool) -> None:
