@@ -54,9 +54,11 @@ lint: install
 audit-deps: install
 	$(BIN)/python .ci/dependency-audit
 
-# One pytest worker per core; each makes its own template databases (tests/conftest.py).
+# One pytest worker per core; each makes its own template databases (tests/conftest.py). A worker
+# that runs out of tests takes half of the other's ("worksteal"): without it one worker could be
+# left with the slow document tests while the other sat idle for a minute.
 test: install system-packages lint
-	$(BIN)/pytest -n auto --durations=15
+	$(BIN)/pytest -n auto --dist worksteal --durations=15
 
 # Build the wheel, install it in a fresh environment outside the checkout, and use it there.
 wheel-check: install

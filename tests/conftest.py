@@ -18,6 +18,7 @@ import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 from flask_migrate import upgrade
+from hypothesis import settings
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 
@@ -29,6 +30,13 @@ from workbench.services import accounts
 from workbench.services.library import load_library
 from workbench.services.library_files import read_library
 from workbench.services.unit_of_work import unit_of_work
+
+# The property tests draw the same examples on every run, so a suite that passed passes again
+# and a failure on another machine is reproduced here. `--hypothesis-profile=explore` draws new
+# ones, to look for counterexamples on purpose (README, Tests).
+settings.register_profile("default", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("default")
 
 POSTGRES_URL = os.environ.get("WORKBENCH_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]

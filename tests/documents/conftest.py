@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.conftest import fill_template, make_app
+from tests.pdf_text import pdf_pages
 from workbench.documents.context import DocumentRequest
 from workbench.documents.render import render_document, render_html
 from workbench.engine import scenario_from_text
@@ -45,7 +46,7 @@ def request_for(kind: str, *stakeholders: str, approval: str | None = None) -> D
 
 
 class Rendered:
-    """A document rendered from a scenario: its context, HTML, PDF and extracted text."""
+    """A document rendered from a scenario: its context, HTML, PDF, and its text page by page."""
 
     def __init__(self, library, scenario, request):
         self.context = document_context(request, scenario, library)
@@ -53,7 +54,8 @@ class Rendered:
         rendered = render_document(self.context)
         self.pdf, self.page_count = rendered.pdf, rendered.page_count
         self.reader = PdfReader(io.BytesIO(self.pdf))
-        self.text = "\n".join(page.extract_text() for page in self.reader.pages)
+        self.pages = pdf_pages(self.pdf)
+        self.text = "\n".join(self.pages)
 
 
 def renderer(library, folder: Path):

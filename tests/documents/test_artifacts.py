@@ -4,10 +4,10 @@ import hashlib
 import re
 
 import pytest
-from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from tests.documents.conftest import EXAMPLES, example
+from tests.pdf_text import pdf_pages
 from workbench.cli import cli
 from workbench.documents.pdf import RenderError
 from workbench.extensions import db
@@ -145,7 +145,7 @@ def test_render_command_writes_the_pdf_and_refuses_unknown_names(app, library, r
         [*method_2, "--document", "brief", "--out", str(out), "--prepared-by", "Riverside", *payer],
     )
     assert named.exit_code == 0, named.stderr
-    text = " ".join(PdfReader(out).pages[0].extract_text().split())
+    text = " ".join(pdf_pages(out.read_bytes())[0].split())
     assert "Brief for Commercial Plan A" in text and "rate method 2" in text
 
 

@@ -3,15 +3,14 @@
 Every check reads the rendered PDF's text (pypdf) or the HTML the PDF was made from.
 """
 
-import io
 import json
 import re
 from decimal import Decimal
 
-import pdfplumber
 import pytest
 
 from tests.documents.conftest import CONTRACT_EXAMPLES, Rendered, example, request_for
+from tests.pdf_text import Page, pdf_fonts, pdf_layout
 from workbench.documents.environment import money, ratio
 from workbench.engine import ScenarioError
 from workbench.services.documents import DocumentError, validate_request
@@ -75,7 +74,7 @@ def test_every_documents_ask_is_the_scenarios(render_contract, library_snapshot,
     for rate in rate_schedule(result):
         assert rate in text
     assert f"We propose that {result.focus_payer}" in text
-    assert result.focus_payer in squeeze(document.reader.pages[0].extract_text())
+    assert result.focus_payer in squeeze(document.pages[0])
 
 
 @pytest.mark.parametrize(("kind", "stakeholders"), PAYER_FACING)
@@ -125,7 +124,7 @@ def test_the_meeting_packet_prepares_us_and_leaves_behind_only_the_payers_figure
     render_contract,
 ):
     packet = render_contract(WORKED, "meeting-packet", "commercial_payer", "aco")
-    pages = [squeeze(page.extract_text()) for page in packet.reader.pages]
+    pages = [squeeze(page) for page in packet.pages]
     leave_behinds = [i for i, page in enumerate(pages) if "leave-behind · from" in page.lower()]
     zone = packet.context.internal.zone
 
@@ -245,7 +244,7 @@ def test_a_draft_says_so_on_every_page_and_an_approved_one_names_who_approved_it
         request_for("brief", "commercial_payer", approval="Dana Reyes, CFO, on December 4, 2026"),
     )
 
-    assert all("DRAFT" in page.extract_text() for page in draft.reader.pages)
+    assert all("DRAFT" in page for page in draft.pages)
     assert "draft, not approved" in squeeze(draft.text)
     assert "DRAFT" not in approved.text
     assert "Approved by Dana Reyes, CFO, on December 4, 2026" in squeeze(approved.text)
@@ -269,14 +268,11 @@ def test_a_hostile_payer_name_prints_as_written(render_contract, name):
     )
 
     assert name.split()[0] in document.text
-    with pdfplumber.open(io.BytesIO(document.pdf)) as pdf:
-        fonts = {char["fontname"] for page in pdf.pages[:2] for char in page.chars}
     if name.startswith("青"):
-        assert any("CJK" in font for font in fonts)
+        assert any("CJK" in font for font in pdf_fonts(document.pdf, 1, 2))
     if name == LONG_NAME:  # the running heads stay on one line (cut with an ellipsis)
-        with pdfplumber.open(io.BytesIO(document.pdf)) as pdf:
-            head = [w for w in pdf.pages[2].extract_words() if w["bottom"] < 0.95 * 72]
-        assert head and len({round(w["top"]) for w in head}) == 1
+        head = [w for w in pdf_layout(document.pdf)[2].words if w.bottom < 0.95 * 72]
+        assert head and len({round(w.top) for w in head}) == 1
     assert document.page_count <= 14
 
 
@@ -290,24 +286,22 @@ def test_a_hostile_payer_name_prints_as_written(render_contract, name):
 )
 def test_no_page_but_the_last_is_under_a_fifth_full(render_contract, kind, stakeholders):
     document = render_contract(WORKED, kind, *stakeholders)
-    with pdfplumber.open(io.BytesIO(document.pdf)) as pdf:
-        fills = [_fill(page) for page in pdf.pages]
+    fills = [_fill(page) for page in pdf_layout(document.pdf)]
 
     assert min(fills[:-1]) >= 0.2, fills
 
 
-def _fill(page) -> float:
-    """The share of the page's text area that its content spans, top to bottom.
+def _fill(page: Page) -> float:
+    """The share of the page's text area that its words span, top to bottom.
 
-    The DRAFT watermark's letters (set at 110 pt) are not content.
+    The DRAFT watermark's letters (set at 110 pt) are not content. The documents print no
+    raster images; a chart's axis labels are words.
     """
     top, bottom = 0.95 * 72, page.height - 0.85 * 72
-    words = page.extract_words(extra_attrs=["size"])
-    items = [w for w in words if w["size"] < 40 and top <= w["top"] and w["bottom"] <= bottom]
-    items += [i for i in page.images if top <= i["top"]]
-    if not items:
+    words = [w for w in page.words if w.height < 40 and top <= w.top and w.bottom <= bottom]
+    if not words:
         return 0.0
-    return (max(i["bottom"] for i in items) - min(i["top"] for i in items)) / (bottom - top)
+    return (max(w.bottom for w in words) - min(w.top for w in words)) / (bottom - top)
 
 
 def test_a_symbol_in_an_uppercased_table_head_keeps_its_case(render):

@@ -1,13 +1,11 @@
 """The PDFs print the engine's figures, cite real references, differ by audience, escape input."""
 
 import base64
-import io
 import re
 
-import pdfplumber
 import pytest
-from pypdf import PdfReader
 
+from tests.pdf_text import pdf_layout, pdf_pages
 from workbench.documents.environment import money, percent, ratio
 from workbench.documents.pdf import PdfRequest, render_pdf
 from workbench.documents.render import PRINT_STYLESHEET
@@ -57,7 +55,7 @@ def test_a_bundled_proposal_prints_the_case_and_episode_rate(render):
 def test_the_proposal_has_every_section_of_the_issue(render):
     proposal = render(WORKED, "proposal", "commercial_payer")
     text = squeeze(proposal.text)
-    cover = squeeze(proposal.reader.pages[0].extract_text())
+    cover = squeeze(proposal.pages[0])
     outline = {item.title for item in flatten(proposal.reader.outline)}
 
     for party in ("Commercial Plan A", "Riverside Primary Care", "November 23, 2026", "Version 1"):
@@ -208,7 +206,7 @@ def test_the_pdf_has_metadata_and_bookmarks(render, kind, stakeholders):
 @pytest.mark.parametrize(("kind", "stakeholders"), EVERY_KIND, ids=KIND_IDS)
 def test_every_page_is_letter_with_the_running_header_and_footer(render, kind, stakeholders):
     document = render(WORKED, kind, *stakeholders)
-    pages = [squeeze(page.extract_text()) for page in document.reader.pages]
+    pages = [squeeze(page) for page in document.pages]
     total = len(pages)
 
     for page in document.reader.pages:
@@ -224,7 +222,7 @@ def test_every_page_is_letter_with_the_running_header_and_footer(render, kind, s
 def test_nothing_prints_outside_the_page_margins(render, kind, stakeholders):
     document = render(WORKED, kind, *stakeholders)
 
-    assert chars_outside_margins(document.pdf) == []
+    assert words_outside_margins(document.pdf) == []
 
 
 def test_the_margin_check_catches_a_line_too_wide():
@@ -232,7 +230,7 @@ def test_the_margin_check_catches_a_line_too_wide():
     css = PRINT_STYLESHEET.read_text()
     rendered = render_pdf(PdfRequest(html=html, stylesheets=(css,)))
 
-    assert chars_outside_margins(rendered.pdf)
+    assert words_outside_margins(rendered.pdf)
 
 
 def test_table_rows_stay_whole_and_headers_repeat_on_each_page():
@@ -286,17 +284,16 @@ def running_titles(document) -> set[str]:
 
 def pdf_pages_text(pdf: bytes) -> list[str]:
     """The text of each page of a PDF."""
-    return [squeeze(page.extract_text()) for page in PdfReader(io.BytesIO(pdf)).pages]
+    return [squeeze(page) for page in pdf_pages(pdf)]
 
 
-def chars_outside_margins(pdf: bytes, margin: float = 0.8 * 72) -> list[tuple[int, str]]:
-    """Each character printed left or right of the page's side margins, or off the page."""
+def words_outside_margins(pdf: bytes, margin: float = 0.8 * 72) -> list[tuple[int, str]]:
+    """Each word printed (partly) left or right of the page's side margins, or off the page."""
     outside = []
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
-        for number, page in enumerate(document.pages, start=1):
-            for char in page.chars:
-                off_sides = char["x0"] < margin - 1 or char["x1"] > page.width - margin + 1
-                off_page = char["top"] < 0 or char["bottom"] > page.height
-                if off_sides or off_page:
-                    outside.append((number, char["text"]))
+    for number, page in enumerate(pdf_layout(pdf), start=1):
+        for word in page.words:
+            off_sides = word.x0 < margin - 1 or word.x1 > page.width - margin + 1
+            off_page = word.top < 0 or word.bottom > page.height
+            if off_sides or off_page:
+                outside.append((number, word.text))
     return outside

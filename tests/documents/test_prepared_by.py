@@ -1,11 +1,9 @@
 """Documents name our own organization (kind OWN, not archived) as their author, or fall back."""
 
-import io
 import re
 
-from pypdf import PdfReader
-
 from tests.documents.conftest import example
+from tests.pdf_text import pdf_text
 from workbench.documents.context import UNNAMED_PROVIDER
 from workbench.extensions import db
 from workbench.models import Contact, Organization
@@ -29,15 +27,14 @@ def add_own(name: str = OURS, *, archived: bool = False, contact: bool = True) -
     return organization
 
 
-def pdf_text(kind: str, *stakeholders: str) -> str:
+def document_text(kind: str, *stakeholders: str) -> str:
     request = build_document_request(db.session, kind, stakeholders, None)
     artifact, _ = generate_document(db.session, example("worked-example.yaml"), request)
-    pages = PdfReader(io.BytesIO(artifact.pdf)).pages
-    return re.sub(r"\s+", " ", "\n".join(page.extract_text() for page in pages))
+    return re.sub(r"\s+", " ", pdf_text(artifact.pdf))
 
 
 def test_without_an_organization_of_our_own_the_document_keeps_the_unnamed_wording(app, library):
-    text = pdf_text("brief", "commercial_payer")
+    text = document_text("brief", "commercial_payer")
 
     assert f"PREPARED BY {UNNAMED_PROVIDER}" in text
     assert "Contact:" not in text
@@ -46,7 +43,7 @@ def test_without_an_organization_of_our_own_the_document_keeps_the_unnamed_wordi
 
 def test_the_brief_is_prepared_by_our_own_organization_with_its_contact(app, library):
     add_own()
-    text = pdf_text("brief", "commercial_payer")
+    text = document_text("brief", "commercial_payer")
 
     assert f"PREPARED BY {OURS}" in text
     assert "Contact: Dana Reyes, Director of Finance, dreyes@lakeside.example" in text
@@ -56,7 +53,7 @@ def test_the_brief_is_prepared_by_our_own_organization_with_its_contact(app, lib
 
 def test_the_proposal_names_our_organization_on_the_cover_and_as_the_program(app, library):
     add_own(contact=False)
-    text = pdf_text("proposal", "commercial_payer")
+    text = document_text("proposal", "commercial_payer")
 
     assert f"PREPARED BY {OURS}" in text
     assert f"program run by {OURS}, serving Commercial Plan A" in text
@@ -65,14 +62,14 @@ def test_the_proposal_names_our_organization_on_the_cover_and_as_the_program(app
 
 def test_the_executive_summary_keeps_itself_inside_our_organization(app, library):
     add_own()
-    text = pdf_text("executive-summary")
+    text = document_text("executive-summary")
 
     assert f"not for distribution outside {OURS}" in text
 
 
 def test_an_archived_organization_of_our_own_is_not_named(app, library):
     add_own("Old Name Clinic", archived=True)
-    text = pdf_text("brief", "commercial_payer")
+    text = document_text("brief", "commercial_payer")
 
     assert "Old Name Clinic" not in text
     assert f"PREPARED BY {UNNAMED_PROVIDER}" in text
@@ -82,7 +79,7 @@ def test_a_name_given_for_the_document_wins_and_carries_no_contact_of_ours(app, 
     add_own()
     request = build_document_request(db.session, "brief", ("commercial_payer",), "Consultancy X")
     artifact, _ = generate_document(db.session, example("worked-example.yaml"), request)
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(artifact.pdf)).pages)
+    text = pdf_text(artifact.pdf)
 
     assert "Consultancy X" in text
     assert "Dana Reyes" not in text

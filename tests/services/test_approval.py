@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from tests.pdf_text import pdf_text
 from workbench.documents.context import DocumentRequest
 from workbench.engine import scenario_from_text
 from workbench.errors import ConflictError
@@ -40,7 +41,7 @@ def executive(app):
 
 
 def text_of(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    return pdf_text(pdf)
 
 
 def test_the_approved_pdf_names_its_approver_where_it_said_draft(in_review, executive):

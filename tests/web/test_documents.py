@@ -1,12 +1,10 @@
 """Documents in the browser: generate, preview, download, versions, submit, review, approve."""
 
-import io
 import re
 from decimal import Decimal
 from pathlib import Path
 
-from pypdf import PdfReader
-
+from tests.pdf_text import pdf_pages
 from tests.web.conftest import PASSWORD, events, wait_for_result
 from workbench import engine
 from workbench.models import AuditEvent, DocumentArtifact
@@ -17,7 +15,7 @@ WORKED = Path(__file__).resolve().parents[2] / "examples" / "method-1" / "worked
 
 
 def pdf_text(data: bytes) -> str:
-    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return " ".join(pdf_pages(data))
 
 
 def test_a_lead_generates_a_document_in_the_background_and_downloads_it(web, scenario_id):
