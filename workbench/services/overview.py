@@ -67,10 +67,10 @@ def get_library_overview(session: Session) -> LibraryOverview:
         "quality measures": QualityMeasure,
         "organizations": Organization,
     }
-    counts = {
-        label: session.scalar(select(func.count()).select_from(model))
-        for label, model in counted.items()
-    }
+    each_count = (
+        select(func.count()).select_from(model).scalar_subquery() for model in counted.values()
+    )
+    counts = dict(zip(counted, session.execute(select(*each_count)).one(), strict=True))
     domains: dict[int, list[str]] = {}
     for profile_id, domain in heaviest_first:
         domains.setdefault(profile_id, []).append(domain)

@@ -285,12 +285,13 @@ def get_editor(
 
 def list_savings_presets(session: Session) -> tuple[SavingsPreset, ...]:
     """Return the evidence items that carry method-2 savings inputs, by study name."""
-    items = session.scalars(
-        select(EvidenceItem)
+    # Three columns, not the items and their long texts (the page asks for this on each view).
+    rows = session.execute(
+        select(EvidenceItem.key, EvidenceItem.study, EvidenceItem.savings_preset)
         .where(EvidenceItem.deleted_at.is_(None), EvidenceItem.savings_preset.is_not(None))
         .order_by(EvidenceItem.study)
     )
-    return tuple(_preset(item) for item in items if item.savings_preset)
+    return tuple(_preset(key, study, preset) for key, study, preset in rows if preset)
 
 
 def get_savings_preset(session: Session, key: str) -> SavingsPreset | None:
@@ -550,13 +551,12 @@ def _free_name(session: Session, name: str) -> str:
         number += 1
 
 
-def _preset(item: EvidenceItem) -> SavingsPreset:
-    preset = item.savings_preset or {}
+def _preset(key: str, study: str, preset: dict[str, Any]) -> SavingsPreset:
     basis = preset["basis"]
     low, mode, high = (Decimal(str(end)) for end in preset["triangle"])
     return SavingsPreset(
-        key=item.key,
-        label=item.study,
+        key=key,
+        label=study,
         basis=basis,
         amount=Decimal(str(preset[PRESET_AMOUNT[basis]])),
         lag_months=int(preset["lag_months"]),
