@@ -1,6 +1,6 @@
 """The DuckDB statements of claims sizing, and a runner that reports progress while they run.
 
-Each file is scanned once: members into a small eligibility table, claims straight into one row
+Each file is scanned once: members into a small eligibility table, claims into one row
 per member (and whether the line matched eligibility). Member-level rows never leave DuckDB; only
 sums per payer, condition and chronic flag do.
 """
