@@ -130,6 +130,18 @@ def test_a_reversal_lowers_the_cost_of_its_member(sized, hand_extract, tmp_path)
     assert before.allowed - sized.overall.allowed == 100
 
 
+def test_an_ed_visit_and_an_admission_on_one_day_count_one_each(hand_extract, tmp_path):
+    members, claims = hand_extract
+    admitted = tmp_path / "admitted.csv"
+    # A02's ED visit on 1 February is followed by an admission the same day.
+    admitted.write_text(claims.read_text() + "C999,A02,Acme,2024-02-01,inpatient,3000.00,F41.1\n")
+
+    overall = size_claims(members, admitted).to_json()["overall"]
+
+    assert overall["ed_visits_per_1000"] == "500.00"  # still 3 visits x 12,000 / 72
+    assert overall["admissions_per_1000"] == "333.33"  # 2 admissions x 12,000 / 72
+
+
 def test_savings_opportunity_per_year(sized):
     # Excess: 10,250/36 - 1,200/36 = 251.3888... PMPM, x 36 BH member-months = 9,050.00 over the
     # 3 months covered, so 9,050.00 x 12 / 3 = 36,200.00 a year.

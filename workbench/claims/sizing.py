@@ -144,6 +144,11 @@ def _connection(options: SizingOptions) -> Iterator[duckdb.DuckDBPyConnection]:
             "temp_directory": str(options.temp_directory or own_folder),
             # Aggregates need no row order; keeping it would hold rows back in memory.
             "preserve_insertion_order": False,
+            # A CSV file read with its columns declared (not sniffed) is estimated at a few dozen
+            # rows, so DuckDB would build the join's hash table on the claim lines instead of the
+            # eligibility table: 1.5 GB instead of 0.5 GB at 10 million lines, and slower. Our
+            # joins are written with the smaller side on the right; they are left as written.
+            "disabled_optimizers": "build_side_probe_side",
         }
         if options.threads:
             config["threads"] = options.threads
