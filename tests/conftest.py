@@ -8,6 +8,7 @@ WORKBENCH_TEST_POSTGRES_URL to run the database tests on both; the database it n
 used to create the others, named after it.
 """
 
+import itertools
 import os
 import shutil
 import time
@@ -26,7 +27,7 @@ from workbench import MIGRATIONS_DIR, create_app
 from workbench.extensions import db
 from workbench.models import Job
 from workbench.models.enums import JobStatus
-from workbench.services import accounts
+from workbench.services import accounts, jobs
 from workbench.services.library import load_library
 from workbench.services.library_files import read_library
 from workbench.services.unit_of_work import unit_of_work
@@ -73,9 +74,15 @@ def close_made_apps() -> Iterator[None]:
     """
     yield
     while MADE_APPS:
-        with MADE_APPS.pop().app_context():
-            db.session.remove()
-            db.engine.dispose()
+        close_app(MADE_APPS.pop())
+
+
+def close_app(app: Flask) -> None:
+    """Close an app's database connections, once the jobs it started in threads have ended."""
+    jobs.wait_for_local_jobs()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def fill_template(url: str, folder: Path, with_library: bool) -> None:
@@ -155,23 +162,17 @@ def app(database_url, tmp_path) -> Iterator[Flask]:
     with app.app_context():
         yield app
         db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture
-def app_with(database_url, tmp_path) -> Iterator:
-    """Build an app with other settings on this test's database; its engine is disposed after."""
-    made: list[Flask] = []
+def app_with(database_url, tmp_path) -> Callable[..., Flask]:
+    """Build an app with other settings on this test's database (closed when the test ends)."""
+    numbers = itertools.count()
 
     def build(**settings) -> Flask:
-        made.append(make_app(database_url, tmp_path / f"instance-{len(made)}", **settings))
-        return made[-1]
+        return make_app(database_url, tmp_path / f"instance-{next(numbers)}", **settings)
 
-    yield build
-    for built in made:
-        with built.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    return build
 
 
 @pytest.fixture

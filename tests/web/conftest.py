@@ -97,11 +97,12 @@ class Web:
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    """An app with no context held open between requests (see the module docstring)."""
-    app = make_app(database_url, tmp_path / "instance")
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    """An app with no context held open between requests (see the module docstring).
+
+    Closed when the test ends, once the jobs its requests started have ended (close_made_apps):
+    closing it here, first, left a running job's connection to the garbage collector.
+    """
+    return make_app(database_url, tmp_path / "instance")
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -60,6 +60,8 @@ class JobKind:
 
 KINDS: dict[str, JobKind] = {}
 _last_sweep: dict[str, float] = {}
+# The jobs this process runs in its own threads and has not finished (wait_for_local_jobs).
+_LOCAL_JOBS: set[Future] = set()
 
 
 def job_handler(
@@ -95,9 +97,10 @@ def start_job(app: Flask, job_id: int, kind: str) -> None:
     """
     slot = KINDS[kind].slot
     if not app.config.get("WORKBENCH_REDIS_URL"):
-        beat = Heartbeat(app, job_id).start()
-        future = WORKERS[slot].submit(run_job, app, job_id)
-        future.add_done_callback(lambda done: (beat.stop(), _log_crash(done)))
+        beat = Heartbeat(app, job_id).start()  # while it waits for its slot, too
+        future = WORKERS[slot].submit(_run_beating, app, job_id, beat)
+        _LOCAL_JOBS.add(future)
+        future.add_done_callback(lambda done: (_LOCAL_JOBS.discard(done), _log_crash(done)))
         return
     try:
         limit = app.config[KINDS[kind].limit_setting]
@@ -105,6 +108,22 @@ def start_job(app: Flask, job_id: int, kind: str) -> None:
     except Exception:  # Redis down, refused, or timed out: whatever it is, the job cannot run
         LOGGER.exception("job_id=%s could not be queued", job_id)
         end_job(app, job_id, "The job queue (Redis) could not be reached; try again shortly.")
+
+
+def _run_beating(app: Flask, job_id: int, beat: "Heartbeat") -> None:
+    try:
+        run_job(app, job_id)
+    finally:
+        beat.stop()
+
+
+def wait_for_local_jobs(timeout: float = 120) -> None:
+    """Wait until the jobs this process runs in its own threads have ended, their heartbeats too.
+
+    For whoever closes a database after a request that started one (the tests): a job left
+    running would reopen a connection to it and drop it to the garbage collector.
+    """
+    wait(list(_LOCAL_JOBS), timeout=timeout)
 
 
 def queue_name(app: Flask, slot: str) -> str:
@@ -306,7 +325,10 @@ class Heartbeat:
         return self
 
     def stop(self) -> None:
+        """Stop beating, and wait for a beat being written to end (its connection returned)."""
         self.stopped.set()
+        if self.thread.is_alive() and self.thread is not threading.current_thread():
+            self.thread.join(timeout=30)
 
     def __enter__(self) -> "Heartbeat":
         return self.start()
