@@ -139,3 +139,22 @@ def test_every_page_a_role_opens_has_no_serious_accessibility_violation(page: Pa
         page.goto(path)
         assert_accessible(page)
     sign_out(page)
+
+
+def test_a_field_reached_with_tab_is_never_under_the_save_bar(page: Page):
+    """The scenario form's action bar sticks to the bottom of the window; every input the
+    keyboard reaches is scrolled clear of it (WCAG 2.4.11, focus not obscured)."""
+    sign_in(page, "lead")
+    page.goto("/scenarios/new")
+    page.locator("#name").focus()
+    bar = page.locator(".scenario-form .action-bar")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => { const r = document.activeElement.getBoundingClientRect();"
+            " return [document.activeElement.id, r.bottom,"
+            " document.activeElement.closest('.action-bar') !== null]; }"
+        )
+        name, bottom, in_bar = focused
+        if not in_bar:
+            assert bottom <= bar.bounding_box()["y"], f"{name} is under the save bar"
